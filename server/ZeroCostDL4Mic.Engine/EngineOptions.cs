@@ -1,0 +1,22 @@
+namespace ZeroCostDL4Mic.Engine;
+
+/// <summary>Engine settings, bound from the "Engine" configuration section.</summary>
+public sealed class EngineOptions
+{
+    public const string Section = "Engine";
+
+    /// <summary>Folder holding metadata.db and all files; created when missing.</summary>
+    public string DataDirectory { get; set; } = "dl4mic-data";
+
+    /// <summary>"auto" (CUDA when available), "cpu" or "cuda".</summary>
+    public string Device { get; set; } = "auto";
+
+    /// <summary>Trainings that run at once on the device; more wait in the queue.</summary>
+    public int MaxConcurrentTrainings { get; set; } = 1;
+
+    /// <summary>Default prediction tile edge in pixels (memory is bounded by it, not by the image).</summary>
+    public int DefaultTileSize { get; set; } = 512;
+
+    /// <summary>Torch intra-op threads; 0 = LibTorch's default (all cores).</summary>
+    public int TorchThreads { get; set; }
+}

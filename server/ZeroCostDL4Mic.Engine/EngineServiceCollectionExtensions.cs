@@ -1,0 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ZeroCostDL4Mic.Engine;
+
+public static partial class EngineServiceCollectionExtensions
+{
+}
