@@ -1,0 +1,67 @@
+using ZeroCostDL4Mic.Imaging;
+using static TorchSharp.torch;
+
+namespace ZeroCostDL4Mic.Engine.Inference;
+
+/// <summary>
+/// Predicts a plane of any size through overlapping tiles blended smoothly (TileBlender), so memory is
+/// bounded by the tile and no seams show. Each tile is reflect-padded to the network's divisor.
+/// On out-of-memory the tile edge halves and the plane is retried (as csbdeep doubles n_tiles).
+/// </summary>
+public static class TiledPredictor
+{
+    public static float[] Predict(LoadedModel model, float[] plane, int height, int width, int tileSize, int overlap,
+        Action<int, int>? tileProgress, CancellationToken cancellation)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return PredictOnce(model, plane, height, width, tileSize, overlap, tileProgress, cancellation);
+            }
+            catch (Exception e) when (attempt < 8 && tileSize / 2 >= Math.Max(model.Divisor, 2 * overlap) && IsOutOfMemory(e))
+            {
+                tileSize /= 2;
+            }
+        }
+    }
+
+    static float[] PredictOnce(LoadedModel model, float[] plane, int height, int width, int tileSize, int overlap,
+        Action<int, int>? tileProgress, CancellationToken cancellation)
+    {
+        var tiles = TilePlanner.Plan(height, width, tileSize, overlap);
+        var blender = new TileBlender(height, width, overlap);
+        int done = 0;
+        foreach (var tile in tiles)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var crop = ReflectPadding.Crop(plane, height, width, tile.Y, tile.X, tile.Height, tile.Width);
+            blender.Add(tile, PredictTile(model, crop, tile.Height, tile.Width));
+            tileProgress?.Invoke(++done, tiles.Count);
+        }
+        return blender.Result();
+    }
+
+    /// <summary>One tile through the network: reflect-pad to the divisor, forward, inference head, crop back.</summary>
+    public static float[] PredictTile(LoadedModel model, float[] tile, int height, int width)
+    {
+        int d = model.Divisor;
+        int padY = (d - height % d) % d, padX = (d - width % d) % d;
+        int top = padY / 2, left = padX / 2;
+        var padded = padY + padX == 0 ? tile : ReflectPadding.Pad(tile, height, width, top, padY - top, left, padX - left);
+        int ph = height + padY, pw = width + padX;
+        float[] output;
+        using (var scope = NewDisposeScope())
+        using (no_grad())
+        {
+            var input = tensor(padded, new long[] { 1, 1, ph, pw }).to(model.Device);
+            var result = model.Network.InferenceHead(model.Module.forward(input));
+            output = result.to(CPU).contiguous().data<float>().ToArray();
+        }
+        return padY + padX == 0 ? output : ReflectPadding.Crop(output, ph, pw, top, left, height, width);
+    }
+
+    static bool IsOutOfMemory(Exception e) =>
+        e.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase) ||
+        e.Message.Contains("CUDA error", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text;
+using ZeroCostDL4Mic.Engine.Api;
+using ZeroCostDL4Mic.Engine.Inference;
+using ZeroCostDL4Mic.Engine.Models;
+using ZeroCostDL4Mic.Engine.Networks;
+using ZeroCostDL4Mic.Imaging;
+
+namespace ZeroCostDL4Mic.Engine.Quality;
+
+/// <summary>
+/// ZeroCostDL4Mic's section 5.2: predicts each QC source and compares it with the target. Image-to-image
+/// networks get mSSIM, NRMSE (the original's sqrt of MAE), RMSE and PSNR for prediction and input after
+/// norm_minmse, with SSIM and error maps as float TIFFs; segmentation gets the 0–255 threshold sweep.
+/// </summary>
+public sealed class QualityControl(int tileSize)
+{
+    public const string MetricsFile = "QC_metrics.csv";
+    public const string IouPlotFile = "IoUvsThresholdPlot.png";
+
+    public sealed record Outcome(QcReport Report, IReadOnlyDictionary<string, string> StateUpdates);
+
+    public Outcome Run(LoadedModel model, IReadOnlyList<TrainingSample> pairs, ModelFolder folder, Action<string> log, CancellationToken cancellation)
+    {
+        var images = new List<QcImageResult>();
+        var sweeps = new List<double[]>();
+        var thresholds = new List<int>();
+        foreach (var pair in pairs)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var target = pair.Target!;
+            var prediction = model.Predict(pair.Source, tileSize, 0, 0, null, cancellation);
+            for (int plane = 0; plane < pair.Source.PlaneCount; plane++)
+            {
+                string name = pair.Source.PlaneCount == 1 ? pair.Name : $"{pair.Name}[{plane}]";
+                string stem = Path.GetFileNameWithoutExtension(pair.Name) + (pair.Source.PlaneCount == 1 ? "" : $"_{plane}");
+                int h = pair.Source.Height, w = pair.Source.Width;
+                var gt = target.Plane(plane).Span;
+                if (model.Network.QcKind == QcKind.ImageToImage)
+                {
+                    var restored = prediction.First(o => o.Kind == OutputKind.Restored).Image.Plane(plane).Span;
+                    var qc = ImageQuality.Evaluate(gt, pair.Source.Plane(plane).Span, restored, h, w);
+                    images.Add(new QcImageResult(name, new[]
+                    {
+                        new QcMetricValue("prediction_ssim", qc.PredictionSsim), new QcMetricValue("input_ssim", qc.InputSsim),
+                        new QcMetricValue("prediction_nrmse", qc.PredictionNrmse), new QcMetricValue("input_nrmse", qc.InputNrmse),
+                        new QcMetricValue("prediction_rmse", qc.PredictionRmse), new QcMetricValue("input_rmse", qc.InputRmse),
+                        new QcMetricValue("prediction_psnr", qc.PredictionPsnr), new QcMetricValue("input_psnr", qc.InputPsnr),
+                    }));
+                    SaveMap(folder, $"SSIM_GTvsPrediction_{stem}.tif", qc.PredictionSsimMap, h, w);
+                    SaveMap(folder, $"SSIM_GTvsSource_{stem}.tif", qc.InputSsimMap, h, w);
+                    SaveMap(folder, $"RSE_GTvsPrediction_{stem}.tif", qc.PredictionErrorMap, h, w);
+                    SaveMap(folder, $"RSE_GTvsSource_{stem}.tif", qc.InputErrorMap, h, w);
+                }
+                else
+                {
+                    var probability = prediction.First(o => o.Kind == OutputKind.Probability).Image.Plane(plane).Span;
+                    var truth = new bool[gt.Length];
+                    for (int i = 0; i < truth.Length; i++) truth[i] = gt[i] > 0;
+                    var sweep = SegmentationQuality.IouSweep(SegmentationQuality.ToUByte(probability), truth);
+                    var everything = new bool[truth.Length];
+                    Array.Fill(everything, true);
+                    images.Add(new QcImageResult(name, new[]
+                    {
+                        new QcMetricValue("iou", sweep.BestIou), new QcMetricValue("iou_threshold", sweep.BestThreshold),
+                        new QcMetricValue("all_foreground_iou", SegmentationQuality.Iou(everything, truth)),
+                    }));
+                    sweeps.Add(sweep.IouByThreshold);
+                    thresholds.Add(sweep.BestThreshold);
+                }
+                log($"QC {name}: " + string.Join(", ", images[^1].Metrics.Select(m => $"{m.Name} {m.Value:G4}")));
+            }
+        }
+
+        var summary = images.SelectMany(i => i.Metrics).GroupBy(m => m.Name)
+            .Select(g => new QcMetricValue(g.Key, g.Select(m => m.Value).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average())).ToList();
+        var report = new QcReport(images, summary, DateTimeOffset.UtcNow);
+        folder.WriteText(MetricsFile, Csv(report));
+        var state = new Dictionary<string, string>();
+        if (sweeps.Count > 0)
+        {
+            var mean = Enumerable.Range(0, 256).Select(t => sweeps.Select(s => s[t]).Where(double.IsFinite).DefaultIfEmpty(0).Average()).ToList();
+            folder.WriteWith(IouPlotFile, path => Plots.SaveIouVsThreshold(path, mean));
+            // The notebook suggests the average of the per-image IoU-optimal thresholds for prediction.
+            state[Networks.UNet.UNetNetwork.ThresholdKey] = Math.Round(thresholds.Average()).ToString(CultureInfo.InvariantCulture);
+        }
+        return new Outcome(report, state);
+    }
+
+    static void SaveMap(ModelFolder folder, string name, float[] map, int h, int w) =>
+        folder.WriteWith(name, path => TiffImages.Write(path, ImageData.Create2D(h, w, map), PixelType.Float32));
+
+    static string Csv(QcReport report)
+    {
+        var names = report.Summary.Select(m => m.Name).ToList();
+        var csv = new StringBuilder("image," + string.Join(",", names) + "\n");
+        foreach (var image in report.Images)
+            csv.Append(image.Image).Append(',').AppendJoin(',', names.Select(n => image.Metrics.FirstOrDefault(m => m.Name == n)?.Value.ToString("R", CultureInfo.InvariantCulture) ?? "")).Append('\n');
+        csv.Append("mean,").AppendJoin(',', report.Summary.Select(m => m.Value.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
+        return csv.ToString();
+    }
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs every test suite of the project (C# and the Fiji plugin) and prints the totals on the last line:
+#   tests: N passed, N failed
+# Installs what it needs first (Debian packages, NuGet restore, the Java build). Exit code 0 only if all pass.
+set -uo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "the .NET 10 SDK is required (dotnet not found on PATH)" >&2
+  exit 2
+fi
+
+# Debian packages: fonts for the plots ScottPlot draws, and the Java toolchain + jars for the Fiji plugin.
+"$root/build/install-debian-packages.sh" || { echo "installing Debian packages failed" >&2; exit 2; }
+
+results="$root/artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+passed=0
+failed=0
+status=0
+
+dotnet build ZeroCostDL4Mic.sln -c Release --nologo -v quiet || { echo "build failed" >&2; echo "tests: 0 passed, 1 failed"; exit 1; }
+
+for project in tests/*/*.csproj; do
+  name="$(basename "$project" .csproj)"
+  echo "== $name"
+  dotnet test "$project" -c Release --no-build --nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results" || status=1
+  trx="$results/$name.trx"
+  if [ -f "$trx" ]; then
+    counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
+    p="$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+    f="$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0}))
+  else
+    echo "$name produced no results" >&2
+    failed=$((failed + 1))
+  fi
+done
+
+if [ -x fiji-plugin/build.sh ]; then
+  echo "== fiji-plugin"
+  out="$(fiji-plugin/build.sh 2>&1)"; rc=$?
+  echo "$out"
+  line="$(grep -E '^fiji-plugin tests: [0-9]+ passed, [0-9]+ failed' <<<"$out" | tail -n 1)"
+  if [ -n "$line" ]; then
+    p="$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")"
+    f="$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")"
+    passed=$((passed + p))
+    failed=$((failed + f))
+  else
+    failed=$((failed + 1))
+  fi
+  [ $rc -eq 0 ] || status=1
+fi
+
+[ $failed -eq 0 ] || status=1
+echo "tests: $passed passed, $failed failed"
+exit $status
