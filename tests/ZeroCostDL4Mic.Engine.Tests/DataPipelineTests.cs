@@ -43,7 +43,11 @@ public class DataPipelineTests
         var messages = new List<string>();
         var plan = unet.PrepareTraining(unet.ResolveParameters(new Dictionary<string, string> { ["patch_size"] = "32", ["unet_base_filters"] = "4" }), samples, messages.Add);
         Assert.Contains(messages, m => m.Contains("rejected by min_fraction"));
-        Assert.Equal(plan.TrainingPatchCount + plan.ValidationPatchCount + RejectedCount(messages[0]), 8);
+        int rejected = RejectedCount(messages[0]);
+        Assert.True(rejected >= 2, messages[0]); // the two empty top patches of "b"
+        Assert.Equal(8, plan.TrainingPatchCount + plan.ValidationPatchCount + rejected);
+        // Foreground is the minority class, so it weighs more (w_c = (n0 + n1) / (2 n_c)).
+        Assert.Matches(@"class weights fg (\d+\.\d+), bg 0\.[5-9]", messages[0]);
     }
 
     static int RejectedCount(string message) =>

@@ -145,9 +145,9 @@ public class NetworkTests
             worst = Math.Max(worst, d);
             sum += d;
         }
-        // The default overlap (csbdeep's receptive-field table) hides tile borders: no visible seams.
-        Assert.True(worst < 0.02 * range, $"max difference {worst} of range {range}");
-        Assert.True(sum / whole.Length < 0.002 * range, $"mean difference {sum / whole.Length}");
+        // The default overlap (csbdeep's receptive-field table) with margins and blending leaves no visible seams.
+        Assert.True(worst < 1e-3 * range, $"max difference {worst} of range {range}");
+        Assert.True(sum / whole.Length < 1e-4 * range, $"mean difference {sum / whole.Length}");
     }
 
     [Fact]
