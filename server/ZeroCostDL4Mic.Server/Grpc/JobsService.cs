@@ -1,0 +1,49 @@
+using Grpc.Core;
+using ZeroCostDL4Mic.Engine.Api;
+using ZeroCostDL4Mic.Protos.V1;
+using ZeroCostDL4Mic.Server.Mapping;
+
+namespace ZeroCostDL4Mic.Server.Grpc;
+
+public sealed class JobsService(IJobService jobs, ILogger<JobsService> logger) : Jobs.JobsBase
+{
+    public override Task<SubmitJobResponse> SubmitTraining(SubmitTrainingRequest request, ServerCallContext context) =>
+        Submitted(jobs.SubmitTraining(request.ToDomain()));
+
+    public override Task<SubmitJobResponse> SubmitQualityControl(SubmitQualityControlRequest request, ServerCallContext context) =>
+        Submitted(jobs.SubmitQualityControl(request.ToDomain()));
+
+    public override Task<SubmitJobResponse> SubmitPrediction(SubmitPredictionRequest request, ServerCallContext context) =>
+        Submitted(jobs.SubmitPrediction(request.ToDomain()));
+
+    /// <summary>Stored events first, then live ones until the job ends or the client goes away.</summary>
+    public override async Task WatchJob(WatchJobRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
+    {
+        await foreach (var e in jobs.WatchAsync(request.JobId, context.CancellationToken))
+            await responseStream.WriteAsync(e.ToProto(), context.CancellationToken);
+    }
+
+    public override Task<CancelJobResponse> CancelJob(CancelJobRequest request, ServerCallContext context)
+    {
+        var job = jobs.Cancel(request.JobId);
+        logger.LogInformation("Cancel requested for job {Id} ({State})", job.Id, job.State);
+        return Task.FromResult(new CancelJobResponse { Job = job.ToProto() });
+    }
+
+    public override Task<ListJobsResponse> ListJobs(ListJobsRequest request, ServerCallContext context)
+    {
+        var response = new ListJobsResponse();
+        response.Jobs.AddRange(jobs.List().Select(j => j.ToProto()));
+        return Task.FromResult(response);
+    }
+
+    public override Task<GetJobResponse> GetJob(GetJobRequest request, ServerCallContext context) =>
+        Task.FromResult(new GetJobResponse { Job = jobs.Get(request.JobId).ToProto() });
+
+    private Task<SubmitJobResponse> Submitted(JobView job)
+    {
+        logger.LogInformation("Queued {Kind} job {Id} (network {Network}, dataset {Dataset}, model {Model})",
+            job.Kind, job.Id, job.Network, job.DatasetId, job.ModelId);
+        return Task.FromResult(new SubmitJobResponse { Job = job.ToProto() });
+    }
+}

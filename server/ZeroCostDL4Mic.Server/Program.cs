@@ -1,0 +1,1 @@
+await ZeroCostDL4Mic.Server.ServerHost.Build(args).RunAsync();
