@@ -33,12 +33,40 @@ public class EndToEndTests(ServerFixture server, ITestOutputHelper output) : ICl
         var train = await Dataset("care-train", DatasetKind.Paired,
             new UploadFile(SampleRole.Source, "em", NoisyTrain, DType.Float32), new UploadFile(SampleRole.Target, "em", CleanTrain, DType.Uint8));
         var model = await TrainAsync("care-2d", train);
-        var summary = await QualityControlAsync(model, await RestorationQcDataset("care-qc"));
+        var qcDataset = await RestorationQcDataset("care-qc");
+        var summary = await QualityControlAsync(model, qcDataset);
 
         Assert.True(summary["prediction_psnr"] > summary["input_psnr"], Describe(summary));
         Assert.True(summary["prediction_ssim"] > summary["input_ssim"], Describe(summary));
-        await PredictAsync(model, [OutputKind.Restored]);
+        var streamed = await PredictAsync(model, [OutputKind.Restored]);
         await DownloadWeightsAsync(model);
+        await BatchPredictionMatchesStreamAsync(model, qcDataset, streamed.Single().Image);
+    }
+
+    /// <summary>A batch prediction job over a dataset writes the same numbers the inference stream returns.</summary>
+    private async Task BatchPredictionMatchesStreamAsync(Model model, string datasetId, ImageData streamed)
+    {
+        var job = (await server.Jobs.SubmitPredictionAsync(new SubmitPredictionRequest { ModelId = model.Id, DatasetId = datasetId, TileSize = 128 })).Job;
+        var events = await server.Jobs.WatchToEndAsync(job.Id, TrainingTimeout);
+        Assert.True(events.Last().State == JobState.Succeeded, GrpcClients.Describe(events));
+        var file = Assert.Single((await server.Jobs.GetJobAsync(new GetJobRequest { JobId = job.Id })).Job.Files);
+        Assert.EndsWith("_restored.tif", file.Name);
+
+        using var call = server.Jobs.DownloadJobFile(new DownloadJobFileRequest { JobId = job.Id, FileName = file.Name });
+        using var bytes = new MemoryStream();
+        await foreach (var chunk in call.ResponseStream.ReadAllAsync()) bytes.Write(chunk.Data.Span);
+        Assert.Equal(file.Sha256, Convert.ToHexStringLower(SHA256.HashData(bytes.ToArray())), ignoreCase: true);
+        bytes.Position = 0;
+        var written = TiffImages.Read(bytes, file.Name);
+        Assert.Equal(streamed.Shape, written.Shape);
+        for (int i = 0; i < streamed.Pixels.Length; i++) Assert.Equal(streamed.Pixels[i], written.Pixels[i], 4);
+
+        var missing = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            using var bad = server.Jobs.DownloadJobFile(new DownloadJobFileRequest { JobId = job.Id, FileName = "nope.tif" });
+            await foreach (var _ in bad.ResponseStream.ReadAllAsync()) { }
+        });
+        Assert.Equal(StatusCode.NotFound, missing.StatusCode);
     }
 
     [Fact]

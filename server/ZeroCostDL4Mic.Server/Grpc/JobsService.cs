@@ -1,11 +1,13 @@
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 using ZeroCostDL4Mic.Engine.Api;
 using ZeroCostDL4Mic.Protos.V1;
 using ZeroCostDL4Mic.Server.Mapping;
+using ZeroCostDL4Mic.Server.Options;
 
 namespace ZeroCostDL4Mic.Server.Grpc;
 
-public sealed class JobsService(IJobService jobs, ILogger<JobsService> logger) : Jobs.JobsBase
+public sealed class JobsService(IJobService jobs, IOptions<ServerOptions> options, ILogger<JobsService> logger) : Jobs.JobsBase
 {
     public override Task<SubmitJobResponse> SubmitTraining(SubmitTrainingRequest request, ServerCallContext context) =>
         Submitted(jobs.SubmitTraining(request.ToDomain()));
@@ -39,6 +41,13 @@ public sealed class JobsService(IJobService jobs, ILogger<JobsService> logger) :
 
     public override Task<GetJobResponse> GetJob(GetJobRequest request, ServerCallContext context) =>
         Task.FromResult(new GetJobResponse { Job = jobs.Get(request.JobId).ToProto() });
+
+    public override async Task DownloadJobFile(DownloadJobFileRequest request, IServerStreamWriter<FileChunk> responseStream, ServerCallContext context)
+    {
+        await using var file = jobs.OpenOutputFile(request.JobId, request.FileName);
+        await foreach (var chunk in FileChunks.ReadAsync(file, request.FileName, options.Value.ChunkBytes, context.CancellationToken))
+            await responseStream.WriteAsync(chunk, context.CancellationToken);
+    }
 
     private Task<SubmitJobResponse> Submitted(JobView job)
     {
