@@ -23,8 +23,10 @@ public sealed class ConvBlock : nn.Module<Tensor, Tensor>
         if (init == ConvInit.HeNormal) nn.init.kaiming_normal_(conv.weight, nonlinearity: nn.init.NonlinearityType.ReLU);
         else nn.init.xavier_uniform_(conv.weight);
         nn.init.zeros_(conv.bias);
-        // Keras BatchNormalization(): momentum 0.99, eps 1e-3 (torch momentum = 1 - Keras momentum).
-        norm = batchNorm ? nn.BatchNorm2d(outChannels, eps: 1e-3, momentum: 0.01) : null;
+        // Keras' eps 1e-3, but torch's running-average momentum 0.1 rather than Keras' 0.01 (momentum 0.99):
+        // after the few hundred steps of a short training, Keras' slow average is still dominated by its
+        // initial value, and eval-mode predictions (and val_loss) suffer.
+        norm = batchNorm ? nn.BatchNorm2d(outChannels, eps: 1e-3, momentum: 0.1) : null;
         this.relu = relu;
         RegisterComponents();
     }

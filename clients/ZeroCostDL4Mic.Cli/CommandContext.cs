@@ -1,0 +1,43 @@
+using System.CommandLine;
+
+namespace ZeroCostDL4Mic.Cli;
+
+/// <summary>What one command invocation needs: its parsed options, the console and a lazily opened server connection.</summary>
+public sealed class CommandContext : IDisposable
+{
+    private ServerConnection? _server;
+
+    public CommandContext(ParseResult parse, CommonOptions common, CliConsole console, CancellationToken cancellation)
+    {
+        Parse = parse;
+        Console = console;
+        Cancellation = cancellation;
+        Json = parse.GetValue(common.Json);
+        var address = parse.GetValue(common.Server);
+        ServerAddress = CommonOptions.TryParseAddress(address, out var uri) ? uri : new Uri(CommonOptions.DefaultServer);
+        ServerGivenExplicitly = parse.GetResult(common.Server) is { Implicit: false };
+    }
+
+    public ParseResult Parse { get; }
+    public CliConsole Console { get; }
+    public CancellationToken Cancellation { get; }
+    public bool Json { get; }
+    public Uri ServerAddress { get; private set; }
+    /// <summary>True when --server was typed on the command line (not the default or the environment).</summary>
+    public bool ServerGivenExplicitly { get; }
+
+    public ServerConnection Server => _server ??= new ServerConnection(ServerAddress);
+
+    public T Value<T>(Option<T> option) => Parse.GetValue(option)!;
+    public T Value<T>(Argument<T> argument) => Parse.GetValue(argument)!;
+
+    /// <summary>Points the context at another server (the demo's in-process one).</summary>
+    public void UseServer(Uri address)
+    {
+        _server?.Dispose();
+        _server = null;
+        ServerAddress = address;
+    }
+
+    public void Dispose() => _server?.Dispose();
+}

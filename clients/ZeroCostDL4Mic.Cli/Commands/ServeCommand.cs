@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using ZeroCostDL4Mic.Cli.Hosting;
+using ZeroCostDL4Mic.Protos.V1;
+
+namespace ZeroCostDL4Mic.Cli.Commands;
+
+/// <summary>`dl4mic serve`: runs the gRPC server in this process until Ctrl+C.</summary>
+public static class ServeCommand
+{
+    public static Command Create(CommandRunner runner)
+    {
+        var dataDir = new Option<string>("--data-dir")
+        {
+            Description = "Folder for the server's database, datasets and models (created if missing)",
+            DefaultValueFactory = _ => "dl4mic-data",
+            HelpName = "DIR",
+        };
+        var port = new Option<int>("--port") { Description = "TCP port (0 = any free port)", DefaultValueFactory = _ => 5178, HelpName = "N" };
+        port.Validators.Add(r =>
+        {
+            var value = r.GetValueOrDefault<int>();
+            if (value is < 0 or > 65535) r.AddError($"--port must be between 0 and 65535 (got {value})");
+        });
+        var host = new Option<string>("--host")
+        {
+            Description = "Interface to listen on (0.0.0.0 for every interface)",
+            DefaultValueFactory = _ => "127.0.0.1",
+            HelpName = "ADDRESS",
+        };
+        var device = new Option<string>("--device") { Description = "Compute device", DefaultValueFactory = _ => "auto", HelpName = "auto|cpu|cuda" };
+        device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
+
+        var command = new Command("serve", "Run the ZeroCostDL4Mic server in this process until Ctrl+C") { dataDir, port, host, device };
+        runner.Bind(command, async context =>
+        {
+            var settings = new InProcessServerSettings(context.Value(dataDir), context.Value(host), context.Value(port), context.Value(device));
+            await using var server = await InProcessServer.StartAsync(settings, context.Cancellation);
+            var dataPath = Path.GetFullPath(settings.DataDirectory);
+            context.UseServer(server.Address);
+            var info = await context.Server.ServerInfo.GetServerInfoAsync(new GetServerInfoRequest(), cancellationToken: context.Cancellation);
+            if (context.Json)
+                JsonOutput.Write(context.Console, new JsonObject
+                {
+                    ["address"] = server.Address.ToString().TrimEnd('/'),
+                    ["data_dir"] = dataPath,
+                    ["device"] = info.Device,
+                    ["version"] = info.Version,
+                });
+            else
+                context.Console.Output.WriteLine(server.Address.ToString().TrimEnd('/'));
+            context.Console.Note($"dl4mic server {info.Version} listening on {string.Join(", ", server.BoundAddresses)}, device {info.Device}, " +
+                                 $"data in {dataPath}; Ctrl+C stops it");
+            try
+            {
+                await server.WaitForShutdownAsync(context.Cancellation);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C is how a server is meant to stop.
+            }
+            context.Console.Note("stopping the server");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,48 @@
+using System.CommandLine;
+
+namespace ZeroCostDL4Mic.Cli;
+
+/// <summary>The options every command accepts: which server to talk to and whether to answer in JSON.</summary>
+public sealed class CommonOptions
+{
+    public const string DefaultServer = "http://127.0.0.1:5178";
+    public const string ServerEnvironmentVariable = "DL4MIC_SERVER";
+
+    public CommonOptions()
+    {
+        Server = new Option<string>("--server")
+        {
+            Description = $"Server address (default {DefaultServer}, or the {ServerEnvironmentVariable} environment variable)",
+            Recursive = true,
+            HelpName = "URL",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(ServerEnvironmentVariable) is { Length: > 0 } fromEnvironment
+                ? fromEnvironment
+                : DefaultServer,
+        };
+        Server.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (!TryParseAddress(value, out _))
+                result.AddError($"--server '{value}' is not an http:// or https:// address, e.g. {DefaultServer}");
+        });
+
+        Json = new Option<bool>("--json")
+        {
+            Description = "Print machine-readable JSON on stdout (and nothing else there)",
+            Recursive = true,
+        };
+    }
+
+    public Option<string> Server { get; }
+    public Option<bool> Json { get; }
+
+    public static bool TryParseAddress(string? value, out Uri address)
+    {
+        address = null!;
+        if (string.IsNullOrWhiteSpace(value)) return false;
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri)) return false;
+        if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) return false;
+        address = uri;
+        return true;
+    }
+}

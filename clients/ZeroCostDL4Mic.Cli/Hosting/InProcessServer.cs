@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ZeroCostDL4Mic.Server;
+
+namespace ZeroCostDL4Mic.Cli.Hosting;
+
+/// <summary>Settings of a server run inside the dl4mic process (`serve`, `demo`).</summary>
+public sealed record InProcessServerSettings(
+    string DataDirectory, string Host = "127.0.0.1", int Port = 0, string Device = "auto", LogLevel MinimumLogLevel = LogLevel.Information);
+
+/// <summary>
+/// The gRPC server hosted in this process through ServerHost, logging to stderr (stdout stays for results);
+/// port 0 binds an ephemeral port, and <see cref="Address"/> is the one clients on this machine can dial.
+/// </summary>
+public sealed class InProcessServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private InProcessServer(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public IReadOnlyList<string> BoundAddresses =>
+        _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+
+    public static string[] Arguments(InProcessServerSettings settings) =>
+    [
+        "--Engine:DataDirectory", Path.GetFullPath(settings.DataDirectory),
+        "--Server:Host", settings.Host,
+        "--Server:Port", settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--Engine:Device", settings.Device,
+    ];
+
+    public static async Task<InProcessServer> StartAsync(InProcessServerSettings settings, CancellationToken cancellation)
+    {
+        var app = ServerHost.Build(Arguments(settings), builder =>
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+            // Provider-specific rules win over the host's configuration; per-request logs stay out of the way.
+            builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, settings.MinimumLogLevel);
+            builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(
+                "Microsoft.AspNetCore", settings.MinimumLogLevel > LogLevel.Warning ? settings.MinimumLogLevel : LogLevel.Warning);
+            builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(
+                "Grpc", settings.MinimumLogLevel > LogLevel.Warning ? settings.MinimumLogLevel : LogLevel.Warning);
+            builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        });
+        try
+        {
+            await app.StartAsync(cancellation);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+        return new InProcessServer(app, ServerHost.BoundAddress(app));
+    }
+
+    /// <summary>Waits until the host stops by itself or <paramref name="cancellation"/> fires.</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellation) => _app.WaitForShutdownAsync(cancellation);
+
+    public async ValueTask DisposeAsync()
+    {
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            try { await _app.StopAsync(timeout.Token); }
+            catch (OperationCanceledException) { /* stopping took too long; disposing ends it */ }
+        }
+        await _app.DisposeAsync();
+    }
+}

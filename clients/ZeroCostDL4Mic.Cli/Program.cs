@@ -1,0 +1,3 @@
+using ZeroCostDL4Mic.Cli;
+
+return await CliApplication.RunAsync(args, CliConsole.ForProcess());
