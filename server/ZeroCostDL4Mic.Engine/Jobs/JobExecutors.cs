@@ -93,7 +93,7 @@ public sealed class JobExecutors(
         foreach (var (key, value) in outcome.StateUpdates) newConfig.State[key] = value;
         folder.WriteText(ModelFolder.ConfigFile, newConfig.ToJson());
         store.UpdateModel(updated with { QcJson = JsonSerializer.Serialize(outcome.Report, ModelCatalog.Json), ConfigJson = newConfig.ToJson() });
-        return new JobSucceeded(record.Id, outcome.Report, Array.Empty<FileView>());
+        return new JobSucceeded(record.Id, outcome.Report, outcome.Files);
     }
 
     JobSucceeded Predict(JobRecord job, JobContext context, CancellationToken cancellation)

@@ -5,6 +5,7 @@ using ZeroCostDL4Mic.Engine.Inference;
 using ZeroCostDL4Mic.Engine.Models;
 using ZeroCostDL4Mic.Engine.Networks;
 using ZeroCostDL4Mic.Imaging;
+using ZeroCostDL4Mic.Storage;
 
 namespace ZeroCostDL4Mic.Engine.Quality;
 
@@ -18,11 +19,13 @@ public sealed class QualityControl(int tileSize)
     public const string MetricsFile = "QC_metrics.csv";
     public const string IouPlotFile = "IoUvsThresholdPlot.png";
 
-    public sealed record Outcome(QcReport Report, IReadOnlyDictionary<string, string> StateUpdates);
+    public sealed record Outcome(QcReport Report, IReadOnlyDictionary<string, string> StateUpdates, IReadOnlyList<FileView> Files);
 
     public Outcome Run(LoadedModel model, IReadOnlyList<TrainingSample> pairs, ModelFolder folder, Action<string> log, CancellationToken cancellation)
     {
         var images = new List<QcImageResult>();
+        var written = new List<FileView>();
+        void Keep(string name, StoredFile file) => written.Add(new FileView(name, file.SizeBytes, file.Sha256));
         var sweeps = new List<double[]>();
         var thresholds = new List<int>();
         foreach (var pair in pairs)
@@ -47,10 +50,12 @@ public sealed class QualityControl(int tileSize)
                         new QcMetricValue("prediction_rmse", qc.PredictionRmse), new QcMetricValue("input_rmse", qc.InputRmse),
                         new QcMetricValue("prediction_psnr", qc.PredictionPsnr), new QcMetricValue("input_psnr", qc.InputPsnr),
                     }));
-                    SaveMap(folder, $"SSIM_GTvsPrediction_{stem}.tif", qc.PredictionSsimMap, h, w);
-                    SaveMap(folder, $"SSIM_GTvsSource_{stem}.tif", qc.InputSsimMap, h, w);
-                    SaveMap(folder, $"RSE_GTvsPrediction_{stem}.tif", qc.PredictionErrorMap, h, w);
-                    SaveMap(folder, $"RSE_GTvsSource_{stem}.tif", qc.InputErrorMap, h, w);
+                    foreach (var (file, map) in new[]
+                    {
+                        ($"SSIM_GTvsPrediction_{stem}.tif", qc.PredictionSsimMap), ($"SSIM_GTvsSource_{stem}.tif", qc.InputSsimMap),
+                        ($"RSE_GTvsPrediction_{stem}.tif", qc.PredictionErrorMap), ($"RSE_GTvsSource_{stem}.tif", qc.InputErrorMap),
+                    })
+                        Keep(file, SaveMap(folder, file, map, h, w));
                 }
                 else
                 {
@@ -75,19 +80,21 @@ public sealed class QualityControl(int tileSize)
         var summary = images.SelectMany(i => i.Metrics).GroupBy(m => m.Name)
             .Select(g => new QcMetricValue(g.Key, g.Select(m => m.Value).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average())).ToList();
         var report = new QcReport(images, summary, DateTimeOffset.UtcNow);
-        folder.WriteText(MetricsFile, Csv(report));
+        Keep(MetricsFile, folder.WriteText(MetricsFile, Csv(report)));
         var state = new Dictionary<string, string>();
         if (sweeps.Count > 0)
         {
             var mean = Enumerable.Range(0, 256).Select(t => sweeps.Select(s => s[t]).Where(double.IsFinite).DefaultIfEmpty(0).Average()).ToList();
-            folder.WriteWith(IouPlotFile, path => Plots.SaveIouVsThreshold(path, mean));
+            Keep(IouPlotFile, folder.WriteWith(IouPlotFile, path => Plots.SaveIouVsThreshold(path, mean)));
             // The notebook suggests the average of the per-image IoU-optimal thresholds for prediction.
             state[Networks.UNet.UNetNetwork.ThresholdKey] = Math.Round(thresholds.Average()).ToString(CultureInfo.InvariantCulture);
         }
-        return new Outcome(report, state);
+        if (folder.Exists(ModelFolder.LossPlotFile))
+            written.Add(folder.ListFiles().Single(f => f.Name == ModelFolder.LossPlotFile));
+        return new Outcome(report, state, written);
     }
 
-    static void SaveMap(ModelFolder folder, string name, float[] map, int h, int w) =>
+    static StoredFile SaveMap(ModelFolder folder, string name, float[] map, int h, int w) =>
         folder.WriteWith(name, path => TiffImages.Write(path, ImageData.Create2D(h, w, map), PixelType.Float32));
 
     static string Csv(QcReport report)
