@@ -1,13 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages the project needs, only those missing (runs as root in CI, or with sudo).
+# Installs the Debian 12 packages the C# side needs, only those missing (as root in CI, or through sudo).
+# The Fiji plugin's own packages are installed by fiji-plugin/build.sh.
 set -euo pipefail
 packages=(
-  fonts-dejavu-core            # ScottPlot needs a font to draw loss curves and IoU plots
-  default-jdk-headless maven   # Fiji plugin build
-  libgrpc-java libprotobuf-java protobuf-compiler protobuf-compiler-grpc-java-plugin libnetty-java
-  libperfmark-java libij-java libgeronimo-annotation-1.3-spec-java junit4
-  libmaven-shade-plugin-java libmaven-compiler-plugin-java libmaven-jar-plugin-java libmaven-resources-plugin-java
-  libsurefire-java libmaven-install-plugin-java libanimal-sniffer-java libgoogle-common-protos-java libgoogle-gson-java
+  fonts-dejavu-core   # ScottPlot draws loss curves and IoU plots with a system font
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -11,7 +11,7 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 2
 fi
 
-# Debian packages: fonts for the plots ScottPlot draws, and the Java toolchain + jars for the Fiji plugin.
+# Debian packages for the C# side (the Fiji plugin's build installs its own).
 "$root/build/install-debian-packages.sh" || { echo "installing Debian packages failed" >&2; exit 2; }
 
 results="$root/artifacts/test-results"
@@ -42,7 +42,20 @@ done
 
 if [ -x fiji-plugin/build.sh ]; then
   echo "== fiji-plugin"
-  out="$(fiji-plugin/build.sh 2>&1)"; rc=$?
+  # The plugin's integration test talks to a real server started here on a free loopback port.
+  port=$((20000 + RANDOM % 20000))
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((20000 + RANDOM % 20000)); done
+  server_data="$(mktemp -d)"
+  dotnet server/ZeroCostDL4Mic.Server/bin/Release/net10.0/ZeroCostDL4Mic.Server.dll --Server:Port="$port" \
+    --Engine:DataDirectory="$server_data" --Engine:TorchThreads=1 >"$results/fiji-server.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 60); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    sleep 1
+  done
+  out="$(DL4MIC_TEST_SERVER="http://127.0.0.1:$port" fiji-plugin/build.sh 2>&1)"; rc=$?
+  kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null
+  rm -rf "$server_data"
   echo "$out"
   line="$(grep -E '^fiji-plugin tests: [0-9]+ passed, [0-9]+ failed' <<<"$out" | tail -n 1)"
   if [ -n "$line" ]; then
