@@ -34,8 +34,9 @@ public static class Plots
             var line = plot.Add.VerticalLine(best, 1, Colors.Gray);
             line.LinePattern = LinePattern.Dashed;
             line.LegendText = $"best threshold {best} (IoU {iouByThreshold[best]:0.###})";
-            plot.ShowLegend(Alignment.LowerLeft);
+            plot.ShowLegend(Alignment.UpperRight);
         }
+        plot.Axes.SetLimitsY(0, 1.05);
         plot.Title("IoU against threshold");
         plot.XLabel("threshold");
         plot.YLabel("IoU");

@@ -60,9 +60,3 @@ internal sealed class TiffDiagnostics : IDisposable
         public override void WarningHandlerExt(Tiff tif, object clientData, string method, string format, params object[] args) { }
     }
 }
-
-/// <summary>A TiffStream over a caller's stream that leaves the stream open when the Tiff closes.</summary>
-internal sealed class NonClosingTiffStream : TiffStream
-{
-    public override void Close(object clientData) { }
-}

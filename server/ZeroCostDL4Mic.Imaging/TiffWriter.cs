@@ -76,8 +76,8 @@ internal static class TiffWriter
             TiffCompression.Deflate => Compression.ADOBE_DEFLATE,
             _ => Compression.NONE,
         });
-        // Horizontal differencing helps 8/16-bit images and ImageJ reads it; 32-bit stays plain for old readers.
-        if (compression != TiffCompression.None && bits <= 16)
+        // Horizontal differencing with LZW only: ImageJ 1.52 misreads it after deflate, and 32-bit stays plain.
+        if (compression == TiffCompression.Lzw && bits <= 16)
             tif.SetField(TiffTag.PREDICTOR, Predictor.HORIZONTAL);
         var calibration = image.Calibration;
         if (calibration.PixelSizeX > 0 && double.IsFinite(calibration.PixelSizeX))
