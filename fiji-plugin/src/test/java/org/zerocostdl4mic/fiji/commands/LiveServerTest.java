@@ -1,0 +1,73 @@
+package org.zerocostdl4mic.fiji.commands;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.process.FloatProcessor;
+import java.io.File;
+import java.io.IOException;
+import java.util.Random;
+import org.junit.Assume;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.zerocostdl4mic.fiji.testing.ImageJMacros;
+
+/**
+ * The plugin against the real C# server, skipped unless DL4MIC_TEST_SERVER=http://127.0.0.1:PORT names one
+ * (DL4MIC_TEST_TOKEN if it wants a token). A macro trains a tiny care-2d model through Train... on TIFF folders
+ * written here, then predicts a calibrated image and a calibrated time-lapse through Predict...
+ */
+public class LiveServerTest {
+    @Rule
+    public TemporaryFolder temp = new TemporaryFolder();
+
+    @Test
+    public void trainTinyCareModelThenPredict() throws IOException {
+        String address = System.getenv("DL4MIC_TEST_SERVER");
+        Assume.assumeTrue("DL4MIC_TEST_SERVER not set", address != null && !address.trim().isEmpty());
+        String token = System.getenv("DL4MIC_TEST_TOKEN") == null ? "" : System.getenv("DL4MIC_TEST_TOKEN");
+
+        File source = temp.newFolder("source");
+        File target = temp.newFolder("target");
+        Random random = new Random(42);
+        for (int i = 0; i < 4; i++) {
+            FloatProcessor clean = new FloatProcessor(64, 64);
+            FloatProcessor noisy = new FloatProcessor(64, 64);
+            for (int y = 0; y < 64; y++) {
+                for (int x = 0; x < 64; x++) {
+                    float v = (float) (100 + 50 * Math.sin((x + 7 * i) / 6.0) * Math.cos(y / 9.0));
+                    clean.setf(x, y, v);
+                    noisy.setf(x, y, v + (float) (15 * random.nextGaussian()));
+                }
+            }
+            String name = "pair_" + i + ".tif";
+            assertTrue(IJ.saveAsTiff(new ImagePlus(name, noisy), new File(source, name).getPath()));
+            assertTrue(IJ.saveAsTiff(new ImagePlus(name, clean), new File(target, name).getPath()));
+        }
+        String model = "fiji-it-" + System.currentTimeMillis();
+        String describe = "getDimensions(w, h, c, z, t); getPixelSize(unit, pw, ph);\n"
+                + "r = r + getTitle() + ' ' + w + 'x' + h + ' c' + c + ' z' + z + ' t' + t + ' ' + bitDepth() + '-bit ' + unit + ' ' + pw + ' ' + ph + ' ' + Stack.getFrameInterval() + ';';\n";
+        ImageJMacros.Run run = ImageJMacros.macro("setBatchMode(true);\nclose('*');\nr = '';\n"
+                + "run('ZeroCostDL4Mic Server...', 'address=" + address.trim() + " token=[" + token + "] test');\n"
+                + "run('ZeroCostDL4Mic Train...', 'network=care-2d data=folders model_name=" + model
+                + " source_folder=[" + source + "] target_folder=[" + target + "]"
+                + " epochs=2 steps_per_epoch=2 batch_size=4 patch_size=32 unet_depth=2 unet_base_filters=8');\n"
+                + "newImage('probe.tif', '16-bit ramp', 96, 80, 1, 1, 1);\n"
+                + "run('Properties...', 'channels=1 slices=1 frames=1 unit=micron pixel_width=0.2 pixel_height=0.2 voxel_depth=1');\n"
+                + "run('ZeroCostDL4Mic Predict...', 'model=" + model + " input=[current image]');\n"
+                + "selectImage('probe_restored');\n" + describe
+                + "newImage('movie.tif', '16-bit ramp', 64, 48, 1, 1, 3);\n"
+                + "run('Properties...', 'channels=1 slices=1 frames=3 unit=micron pixel_width=0.2 pixel_height=0.2 voxel_depth=1 frame=[30 sec]');\n"
+                + "run('ZeroCostDL4Mic Predict...', 'model=" + model + " input=[current image]');\n"
+                + "selectImage('movie_restored');\n" + describe
+                + "return r;\n");
+        assertTrue(run.toString(), run.dialogs.isEmpty());
+        assertTrue(run.toString(), run.log.contains("training finished"));
+        assertEquals(run.toString(),
+                "probe_restored 96x80 c1 z1 t1 32-bit microns 0.2 0.2 0;movie_restored 64x48 c1 z1 t3 32-bit microns 0.2 0.2 30;",
+                run.value);
+    }
+}
