@@ -53,7 +53,8 @@ if [ -x fiji-plugin/build.sh ]; then
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
     sleep 1
   done
-  out="$(DL4MIC_TEST_SERVER="http://127.0.0.1:$port" fiji-plugin/build.sh 2>&1)"; rc=$?
+  out="$(DL4MIC_TEST_SERVER="http://127.0.0.1:$port" DL4MIC_CLI="$root/clients/ZeroCostDL4Mic.Cli/bin/Release/net10.0/dl4mic.dll" \
+    fiji-plugin/build.sh 2>&1)"; rc=$?
   kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null
   rm -rf "$server_data"
   echo "$out"

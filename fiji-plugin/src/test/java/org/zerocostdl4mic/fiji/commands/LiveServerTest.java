@@ -13,6 +13,9 @@ import org.junit.Assume;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.zerocostdl4mic.fiji.client.ModelCatalog;
+import org.zerocostdl4mic.fiji.client.ServerConnection;
+import org.zerocostdl4mic.fiji.client.ServerSettings;
 import org.zerocostdl4mic.fiji.testing.ImageJMacros;
 
 /**
@@ -58,7 +61,9 @@ public class LiveServerTest {
                 + "newImage('probe.tif', '16-bit ramp', 96, 80, 1, 1, 1);\n"
                 + "run('Properties...', 'channels=1 slices=1 frames=1 unit=micron pixel_width=0.2 pixel_height=0.2 voxel_depth=1');\n"
                 + "run('ZeroCostDL4Mic Predict...', 'model=" + model + " input=[current image]');\n"
+                + "selectImage('probe.tif'); saveAs('Tiff', '" + new File(temp.getRoot(), "probe.tif").getPath() + "'); rename('probe.tif');\n"
                 + "selectImage('probe_restored');\n" + describe
+                + "saveAs('Tiff', '" + new File(temp.getRoot(), "probe_fiji.tif").getPath() + "'); rename('probe_restored');\n"
                 + "newImage('movie.tif', '16-bit ramp', 64, 48, 1, 1, 3);\n"
                 + "run('Properties...', 'channels=1 slices=1 frames=3 unit=micron pixel_width=0.2 pixel_height=0.2 voxel_depth=1 frame=[30 sec]');\n"
                 + "run('ZeroCostDL4Mic Predict...', 'model=" + model + " input=[current image]');\n"
@@ -69,5 +74,48 @@ public class LiveServerTest {
         assertEquals(run.toString(),
                 "probe_restored 96x80 c1 z1 t1 32-bit microns 0.2 0.2 0;movie_restored 64x48 c1 z1 t3 32-bit microns 0.2 0.2 30;",
                 run.value);
+        assertSameAsConsoleClient(address.trim(), token, model);
+    }
+
+    /**
+     * The C# console client (DL4MIC_CLI = path of dl4mic.dll, set by tests/run-all.sh) predicts the same input
+     * with the same model: the plugin's pixels must equal the client's.
+     */
+    private void assertSameAsConsoleClient(String address, String token, String modelName) throws IOException {
+        String cli = System.getenv("DL4MIC_CLI");
+        Assume.assumeTrue("DL4MIC_CLI not set", cli != null && new File(cli).isFile());
+        ServerConnection connection = ServerConnection.open(new ServerSettings(address, token));
+        String modelId;
+        try {
+            modelId = ModelCatalog.fetch(connection).resolve(modelName).getId();
+        } finally {
+            connection.close();
+        }
+        File output = temp.newFolder("cli");
+        Process process = new ProcessBuilder("dotnet", cli, "predict", "--server", address, "--model", modelId,
+                "--input", new File(temp.getRoot(), "probe.tif").getPath(), "--output", output.getPath())
+                .redirectErrorStream(true).start();
+        String log = new String(readAll(process.getInputStream()), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            assertEquals(log, 0, process.waitFor());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        ImagePlus fromCli = IJ.openImage(new File(output, "probe_restored.tif").getPath());
+        ImagePlus fromFiji = IJ.openImage(new File(temp.getRoot(), "probe_fiji.tif").getPath());
+        assertEquals(log, fromCli.getWidth(), fromFiji.getWidth());
+        assertEquals(log, fromCli.getHeight(), fromFiji.getHeight());
+        float[] a = (float[]) fromCli.getProcessor().getPixels();
+        float[] b = (float[]) fromFiji.getProcessor().getPixels();
+        for (int i = 0; i < a.length; i++)
+            assertEquals("pixel " + i, a[i], b[i], 0f);
+    }
+
+    private static byte[] readAll(java.io.InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        for (int n; (n = in.read(buffer)) > 0; ) out.write(buffer, 0, n);
+        return out.toByteArray();
     }
 }
