@@ -15,7 +15,7 @@ fi
 "$root/build/install-debian-packages.sh" || { echo "installing Debian packages failed" >&2; exit 2; }
 
 results="$root/artifacts/test-results"
-rm -rf "$results"
+rm -rf "$results" "$root/artifacts/onnx-fixtures"
 mkdir -p "$results"
 passed=0
 failed=0
@@ -39,6 +39,23 @@ for project in tests/*/*.csproj; do
     failed=$((failed + 1))
   fi
 done
+
+if [ -x tests/onnx-node/run.sh ]; then
+  echo "== onnx-node"
+  # The Engine tests above left their ONNX exports in artifacts/onnx-fixtures/; run them in onnxruntime-node 1.12.1.
+  out="$(tests/onnx-node/run.sh 2>&1)"; rc=$?
+  echo "$out"
+  line="$(grep -E '^onnx-node tests: [0-9]+ passed, [0-9]+ failed' <<<"$out" | tail -n 1)"
+  if [ -n "$line" ]; then
+    p="$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")"
+    f="$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")"
+    passed=$((passed + p))
+    failed=$((failed + f))
+  else
+    failed=$((failed + 1))
+  fi
+  [ $rc -eq 0 ] || status=1
+fi
 
 if [ -x fiji-plugin/build.sh ]; then
   echo "== fiji-plugin"

@@ -1,5 +1,6 @@
 // Benchmarks behind the issues' targets; prints one table. Run:
 //   dotnet run -c Release --project bench/ZeroCostDL4Mic.Bench [-- --steps 10 --size 2048]
+//   dotnet run -c Release --project bench/ZeroCostDL4Mic.Bench -- stardist [--steps 400 --threads 2]  (StarDistBench.cs)
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -10,11 +11,18 @@ using Microsoft.Extensions.DependencyInjection;
 using TorchSharp;
 using IPredictionService = ZeroCostDL4Mic.Engine.Api.IPredictionService;
 using PredictionOptions = ZeroCostDL4Mic.Engine.Api.PredictionOptions;
+using InferenceBackendChoice = ZeroCostDL4Mic.Engine.Api.InferenceBackend;
 using ZeroCostDL4Mic.Engine.Networks;
 using ZeroCostDL4Mic.Imaging;
 using ZeroCostDL4Mic.Protos.V1;
 using ZeroCostDL4Mic.Server;
 using static TorchSharp.torch;
+
+if (args.Length > 0 && args[0] == "stardist")
+{
+    ZeroCostDL4Mic.Bench.StarDistBench.Run(args[1..]);
+    return 0;
+}
 
 int steps = Arg("--steps", 10), size = Arg("--size", 2048), repeats = Arg("--repeats", 3);
 var rows = new List<(string Name, string Value, string Note)>();
@@ -62,15 +70,25 @@ try
     for (int i = 0; i < image.Length; i++) image[i] = (float)random.NextDouble() * 1000;
     double megapixels = size * (double)size / 1e6;
 
-    var inProcess = new List<double>();
+    // The same model, tiling and outputs on each backend (the auto default is whichever is faster here, see EngineOptions).
     var predictions = app.Services.GetRequiredService<IPredictionService>();
-    for (int r = 0; r < repeats; r++)
+    var byBackend = new Dictionary<InferenceBackendChoice, double>();
+    foreach (var backend in new[] { InferenceBackendChoice.Torch, InferenceBackendChoice.Onnx, InferenceBackendChoice.Auto })
     {
-        using var session = predictions.Open(new PredictionOptions(modelId));
-        var clock = Stopwatch.StartNew();
-        await foreach (var _ in session.PredictAsync("bench", ImageData.Create2D(size, size, image), null, CancellationToken.None)) { }
-        inProcess.Add(clock.Elapsed.TotalSeconds);
+        var times = new List<double>();
+        for (int r = 0; r < repeats; r++)
+        {
+            using var session = predictions.Open(new PredictionOptions(modelId, Backend: backend));
+            var clock = Stopwatch.StartNew();
+            await foreach (var _ in session.PredictAsync("bench", ImageData.Create2D(size, size, image), null, CancellationToken.None)) { }
+            times.Add(clock.Elapsed.TotalSeconds);
+        }
+        byBackend[backend] = times.Min();
     }
+    var inProcess = new List<double> { byBackend[InferenceBackendChoice.Auto] };
+    foreach (var (backend, name) in new[] { (InferenceBackendChoice.Torch, "TorchSharp"), (InferenceBackendChoice.Onnx, "ONNX Runtime") })
+        rows.Add(($"CARE inference {size}×{size} float32, {name}", $"{megapixels / byBackend[backend]:F2} MP/s",
+            $"{byBackend[backend]:F2} s, best of {repeats}, in-process, tile 512"));
     var overGrpc = new List<double>();
     var client = new Inference.InferenceClient(channel);
     var bytes = MemoryMarshal.AsBytes(image.AsSpan()).ToArray();
@@ -93,7 +111,7 @@ try
         if (received != bytes.Length) throw new InvalidOperationException($"received {received} bytes, expected {bytes.Length}");
     }
     double bestLocal = inProcess.Min(), bestGrpc = overGrpc.Min();
-    rows.Add(($"CARE inference {size}×{size} float32, in-process", $"{megapixels / bestLocal:F2} MP/s", $"{bestLocal:F2} s, best of {repeats}, tile 512"));
+    rows.Add(($"CARE inference {size}×{size} float32, in-process (auto)", $"{megapixels / bestLocal:F2} MP/s", $"{bestLocal:F2} s, best of {repeats}, tile 512"));
     rows.Add(($"CARE inference {size}×{size} float32, gRPC API", $"{megapixels / bestGrpc:F2} MP/s", $"{bestGrpc:F2} s, best of {repeats}; transport overhead {(bestGrpc - bestLocal) * 1000:F0} ms"));
 }
 finally

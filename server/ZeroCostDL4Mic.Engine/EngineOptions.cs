@@ -19,4 +19,11 @@ public sealed class EngineOptions
 
     /// <summary>Torch intra-op threads; 0 = LibTorch's default (all cores).</summary>
     public int TorchThreads { get; set; }
+
+    /// <summary>
+    /// What runs prediction tiles when a request says auto: "onnx" (ONNX Runtime on the exported graph: about twice
+    /// TorchSharp's speed on CPU in bench/; TorchSharp still runs on a CUDA device and for networks ONNX cannot
+    /// express yet) or "torch" (always TorchSharp). Both give the same outputs within 1e-4.
+    /// </summary>
+    public string InferenceBackend { get; set; } = "onnx";
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using ZeroCostDL4Mic.Engine.Api;
 using ZeroCostDL4Mic.Engine.Datasets;
 using ZeroCostDL4Mic.Engine.Devices;
+using ZeroCostDL4Mic.Engine.Export;
 using ZeroCostDL4Mic.Engine.Inference;
 using ZeroCostDL4Mic.Engine.Jobs;
 using ZeroCostDL4Mic.Engine.Models;
@@ -20,6 +21,7 @@ public static class EngineServiceCollectionExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.DataDirectory), "Engine:DataDirectory must be set")
             .Validate(o => o.MaxConcurrentTrainings >= 1, "Engine:MaxConcurrentTrainings must be at least 1")
             .Validate(o => o.DefaultTileSize >= 16, "Engine:DefaultTileSize must be at least 16")
+            .Validate(o => o.InferenceBackend is "onnx" or "torch", "Engine:InferenceBackend must be onnx or torch")
             .ValidateOnStart();
         services.AddSingleton(sp => new DataStore(sp.GetRequiredService<IOptions<EngineOptions>>().Value.DataDirectory));
         services.AddSingleton<TorchDevices>();
@@ -36,6 +38,11 @@ public static class EngineServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<JobQueue>());
         services.AddSingleton<JobService>();
         services.AddSingleton<IJobService>(sp => sp.GetRequiredService<JobService>());
+        services.AddSingleton<ModelExporter>();
+        services.AddSingleton<IModelExporter>(sp => sp.GetRequiredService<ModelExporter>());
+        services.AddSingleton<ModelImporter>();
+        services.AddSingleton<IModelImporter>(sp => sp.GetRequiredService<ModelImporter>());
+        services.AddSingleton<ModelLoader>();
         services.AddSingleton<PredictionService>();
         services.AddSingleton<IPredictionService>(sp => sp.GetRequiredService<PredictionService>());
         return services;

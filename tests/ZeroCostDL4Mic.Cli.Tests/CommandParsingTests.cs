@@ -17,6 +17,10 @@ public class CommandParsingTests
     [InlineData(new[] { "serve", "--device", "tpu" }, "tpu")]
     [InlineData(new[] { "info", "--server", "ftp://example.org" }, "--server")]
     [InlineData(new[] { "models", "show" }, "argument")]
+    [InlineData(new[] { "models", "export", "m", "--format", "pytorch" }, "pytorch")]
+    [InlineData(new[] { "models", "export", "m", "--bioimageio-version", "0.3" }, "0.3")]
+    [InlineData(new[] { "models", "import" }, "argument")]
+    [InlineData(new[] { "predict", "--model", "m", "--input", "i", "--output", "o", "--backend", "tensorflow" }, "tensorflow")]
     [InlineData(new[] { "jobs" }, "command")]
     [InlineData(new[] { "frobnicate" }, "frobnicate")]
     [InlineData(new string[0], "command")]
@@ -53,6 +57,7 @@ public class CommandParsingTests
             ["serve"], ["info"], ["demo"], ["datasets", "create"], ["datasets", "list"], ["datasets", "show"], ["datasets", "delete"],
             ["networks", "list"], ["networks", "show"], ["train"], ["jobs", "list"], ["jobs", "show"], ["jobs", "watch"],
             ["jobs", "cancel"], ["qc"], ["predict"], ["models", "list"], ["models", "show"], ["models", "download"], ["models", "delete"],
+            ["models", "export"], ["models", "import"],
         ];
         foreach (var command in commands)
         {

@@ -133,6 +133,41 @@ public sealed class EndToEndTests(LiveServer server) : IDisposable
     }
 
     [Fact]
+    public async Task Export_a_bioimageio_package_and_import_it_as_a_model_that_predicts()
+    {
+        var (source, target) = WritePairs(2);
+        var created = await Dl4mic("datasets", "create", "--name", "exchange", "--kind", "paired", "--source", source, "--target", target, "--json");
+        Assert.True(created.ExitCode == 0, created.ToString());
+        var trained = await Dl4mic("train", "--network", "care-2d", "--dataset", (string)created.Json()["dataset"]!["id"]!,
+            "--param", "epochs=1", "steps_per_epoch=2", "batch_size=2", "patch_size=32", "unet_depth=1", "unet_base_filters=4", "unet_kern_size=3", "patches_per_image=8",
+            "--wait", "--json");
+        Assert.True(trained.ExitCode == 0, trained.ToString());
+        var modelId = (string)trained.Json()["job"]!["model_id"]!;
+
+        var zip = Path.Combine(_folders.Root, "exported", "care.zip");
+        var exported = await Dl4mic("models", "export", modelId, "--format", "bioimageio", "--output", zip, "--author", "Jane Doe", "--json");
+        Assert.True(exported.ExitCode == 0, exported.ToString());
+        using (var archive = System.IO.Compression.ZipFile.OpenRead(zip))
+            Assert.Contains(archive.Entries, e => e.FullName == "rdf.yaml");
+        var onnx = await Dl4mic("models", "export", modelId, "--format", "onnx", "--output", Path.Combine(_folders.Root, "exported", "care.onnx"));
+        Assert.True(onnx.ExitCode == 0, onnx.ToString());
+
+        var imported = await Dl4mic("models", "import", zip, "--json");
+        Assert.True(imported.ExitCode == 0, imported.ToString());
+        Assert.Equal("bioimageio-onnx", (string)imported.Json()["network"]!);
+        var output = Path.Combine(_folders.Root, "imported-predictions");
+        var predicted = await Dl4mic("predict", "--model", (string)imported.Json()["id"]!, "--input", Path.Combine(source, "crop_0.tif"), "--output", output);
+        Assert.True(predicted.ExitCode == 0, predicted.ToString());
+        Assert.True(File.Exists(Path.Combine(output, "crop_0_restored.tif")), predicted.ToString());
+
+        var notAPackage = Path.Combine(_folders.Root, "exported", "not-a-package.zip");
+        File.WriteAllText(notAPackage, "hello");
+        var refused = await Dl4mic("models", "import", notAPackage);
+        Assert.True(refused.ExitCode == ExitCodes.InvalidInput, refused.ToString());
+        Assert.Contains("zip", refused.Stderr);
+    }
+
+    [Fact]
     public async Task Unknown_ids_exit_with_3_and_bad_parameters_with_4()
     {
         var missing = await Dl4mic("models", "show", "no-such-model");

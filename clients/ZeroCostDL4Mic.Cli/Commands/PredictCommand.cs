@@ -15,12 +15,12 @@ public static class PredictCommand
     {
         var model = SharedOptions.Required("--model", "Model id", "ID");
         var input = SharedOptions.Required("--input", "An image file, or a folder of images (.tif, .tiff, .png, .jpg) processed one by one", "FILE|DIR");
-        var output = SharedOptions.Required("--output", "Folder for the outputs, named <input>_<restored|probability|mask|labels>.tif", "DIR");
+        var output = SharedOptions.Required("--output", "Folder for the outputs, named <input>_<restored|probability|mask|labels>.tif; instance models also write <input>_objects.csv and <input>_rois.zip (ImageJ ROIs)", "DIR");
         var tile = SharedOptions.AtLeast("--tile", "Tile edge in pixels (0 = the server's default)", 0, 0);
         var overlap = SharedOptions.AtLeast("--overlap", "Tile overlap in pixels (0 = the network's default)", 0, 0);
         var threshold = new Option<double>("--threshold")
         {
-            Description = "Probability threshold for masks (0 = the model's QC-optimal threshold)",
+            Description = "Probability threshold for masks and StarDist objects (0 = the model's optimised threshold)",
             HelpName = "X",
         };
         threshold.Validators.Add(r =>
@@ -29,10 +29,15 @@ public static class PredictCommand
             if (value is < 0 or > 1 || double.IsNaN(value)) r.AddError($"--threshold must be between 0 and 1 (got {value})");
         });
         var weights = SharedOptions.Weights("--weights", "Which weights to predict with");
+        var backend = new Option<string>("--backend")
+        {
+            Description = "What runs the network: TorchSharp, ONNX Runtime, or the server's default", DefaultValueFactory = _ => "auto", HelpName = "auto|torch|onnx",
+        };
+        backend.AcceptOnlyFromAmong("auto", "torch", "onnx");
 
         var command = new Command("predict", "Predict images with a trained model")
         {
-            model, input, output, tile, overlap, threshold, weights,
+            model, input, output, tile, overlap, threshold, weights, backend,
         };
         runner.Bind(command, async context =>
         {
@@ -44,6 +49,7 @@ public static class PredictCommand
                 TileSize = context.Value(tile),
                 TileOverlap = context.Value(overlap),
                 Threshold = context.Value(threshold),
+                Backend = context.Value(backend) switch { "torch" => InferenceBackend.Torch, "onnx" => InferenceBackend.Onnx, _ => InferenceBackend.Unspecified },
             };
             var outputFolder = Path.GetFullPath(context.Value(output));
             var written = await new RemotePredictor(context.Server, context.Console).PredictAsync(header, inputs, outputFolder, context.Cancellation);

@@ -4,7 +4,9 @@ using ZeroCostDL4Mic.Cli.Uploads;
 using ZeroCostDL4Mic.Cli.Images;
 using ZeroCostDL4Mic.Cli.Rendering;
 using ZeroCostDL4Mic.Imaging;
+using ZeroCostDL4Mic.Imaging.Instances;
 using ZeroCostDL4Mic.Protos.V1;
+using DetectedObject = ZeroCostDL4Mic.Imaging.Instances.DetectedObject;
 using ImagingCalibration = ZeroCostDL4Mic.Imaging.Calibration;
 
 namespace ZeroCostDL4Mic.Cli.Prediction;
@@ -30,6 +32,7 @@ public sealed class RemotePredictor(ServerConnection server, CliConsole console)
         {
             var bars = new ConcurrentDictionary<string, IProgressItem>(StringComparer.Ordinal);
             var written = new List<PredictedFile>();
+            var objects = new ConcurrentDictionary<string, List<List<DetectedObject>>>(StringComparer.Ordinal);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             using var call = server.Inference.Predict(cancellationToken: linked.Token);
 
@@ -85,6 +88,15 @@ public sealed class RemotePredictor(ServerConnection server, CliConsole console)
                             received = 0;
                             if (buffer.Length == 0) written.Add(Write(output, buffer, outputFolder, stems, calibrations, bars));
                             break;
+                        case PredictResponse.PartOneofCase.Objects:
+                            var found = response.Objects;
+                            var frames = objects.GetOrAdd(found.InputName, _ => new List<List<DetectedObject>>());
+                            while (frames.Count < found.FrameCount) frames.Add(new List<DetectedObject>());
+                            if (found.Frame < 0 || found.Frame >= frames.Count)
+                                throw new InvalidDataException($"objects of '{found.InputName}': frame {found.Frame} is outside 0..{frames.Count - 1}");
+                            frames[found.Frame].AddRange(found.Objects.Select(o => new DetectedObject(o.Label, o.CentroidY, o.CentroidX, o.Area, o.Probability,
+                                0, 0, o.PolygonY.Select(v => (double)v).ToArray(), o.PolygonX.Select(v => (double)v).ToArray())));
+                            break;
                         case PredictResponse.PartOneofCase.Chunk:
                             if (output is null) throw new InvalidDataException("the server sent image bytes before an output header");
                             var chunk = response.Chunk;
@@ -104,6 +116,8 @@ public sealed class RemotePredictor(ServerConnection server, CliConsole console)
                 if (output is not null)
                     throw new InvalidDataException($"the prediction stream ended inside the output of '{output.InputName}'");
                 await sending;
+                foreach (var (input, frames) in objects)
+                    written.AddRange(WriteObjects(input, frames, outputFolder, stems));
             }
             catch (Exception receiveError)
             {
@@ -153,6 +167,22 @@ public sealed class RemotePredictor(ServerConnection server, CliConsole console)
                 ? $"{bar.Description}, {System.IO.Path.GetFileName(path)}"
                 : $"{output.InputName} -> {System.IO.Path.GetFileName(path)}";
         return new PredictedFile(output.InputName, kind, path, header.Axes, header.Shape.ToList(), Names.Of(header.Dtype));
+    }
+
+    /// <summary>
+    /// The objects of an instance prediction: OUTPUT/&lt;stem&gt;_objects.csv, one row per object (frame, label, centroid,
+    /// area, probability), and OUTPUT/&lt;stem&gt;_rois.zip, their polygons as an ImageJ ROI set.
+    /// </summary>
+    private static IEnumerable<PredictedFile> WriteObjects(string input, List<List<DetectedObject>> frames, string outputFolder, IReadOnlyDictionary<string, string> stems)
+    {
+        var stem = stems.TryGetValue(input, out var s) ? s : System.IO.Path.GetFileNameWithoutExtension(input);
+        long count = frames.Sum(f => f.Count);
+        var csv = System.IO.Path.Combine(outputFolder, $"{stem}_objects.csv");
+        File.WriteAllText(csv, ObjectTable.Csv(frames));
+        yield return new PredictedFile(input, "objects", csv, "", new[] { count }, "csv");
+        var rois = System.IO.Path.Combine(outputFolder, $"{stem}_rois.zip");
+        using (var stream = File.Create(rois)) ImageJRois.WriteZip(stream, frames);
+        yield return new PredictedFile(input, "rois", rois, "", new[] { count }, "zip");
     }
 
     /// <summary>Output stems per input name: the file name without extension, or with it where two inputs share a stem.</summary>

@@ -81,8 +81,11 @@ public enum OutputKind { Restored, Probability, Mask, Labels }
 
 /// <summary>Options of one prediction session (an inference stream or a batch job).</summary>
 public sealed record PredictionOptions(
-    string ModelId, WeightsChoice Weights = WeightsChoice.Best, int TileSize = 0, int TileOverlap = 0, double Threshold = 0);
+    string ModelId, WeightsChoice Weights = WeightsChoice.Best, int TileSize = 0, int TileOverlap = 0, double Threshold = 0,
+    InferenceBackend Backend = InferenceBackend.Auto);
 
-public sealed record PredictionOutput(string InputName, OutputKind Kind, ImageData Image);
+/// <summary>One output image; a label image of an instance network also carries its objects, one list per plane (frame).</summary>
+public sealed record PredictionOutput(string InputName, OutputKind Kind, ImageData Image,
+    IReadOnlyList<IReadOnlyList<ZeroCostDL4Mic.Imaging.Instances.DetectedObject>>? Objects = null);
 
 public sealed record PredictionProgress(string InputName, int TilesDone, int TilesTotal);

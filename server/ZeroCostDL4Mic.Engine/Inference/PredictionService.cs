@@ -10,7 +10,7 @@ using ZeroCostDL4Mic.Imaging;
 namespace ZeroCostDL4Mic.Engine.Inference;
 
 /// <summary>Interactive prediction: a session loads the model once, then predicts images as they stream in.</summary>
-public sealed class PredictionService(NetworkRegistry networks, ModelCatalog models, TorchDevices devices, IOptions<EngineOptions> options)
+public sealed class PredictionService(ModelCatalog models, ModelLoader loader, IOptions<EngineOptions> options)
     : IPredictionService
 {
     public IPredictionSession Open(PredictionOptions request)
@@ -19,8 +19,7 @@ public sealed class PredictionService(NetworkRegistry networks, ModelCatalog mod
         if (request.TileOverlap < 0) throw new InvalidInputException("tile_overlap", "must not be negative");
         if (request.Threshold is < 0 or >= 1) throw new InvalidInputException("threshold", $"{request.Threshold} is not a probability in (0, 1); 0 = the model's QC threshold");
         var (record, config, weights) = models.Usable(request.ModelId, request.Weights);
-        var network = networks.Definition(config.Network);
-        var loaded = new LoadedModel(network, config, weights, devices.Device);
+        var loaded = loader.Load(record.Id, config, weights, request.Backend);
         int tile = request.TileSize > 0 ? request.TileSize : options.Value.DefaultTileSize;
         if (request.TileOverlap * 2 >= tile) throw new InvalidInputException("tile_overlap", $"{request.TileOverlap} must be below half the tile size {tile}");
         return new Session(models.Get(record.Id), loaded, tile, request.TileOverlap, request.Threshold);
@@ -40,9 +39,10 @@ public sealed class PredictionService(NetworkRegistry networks, ModelCatalog mod
             if (!image.Axes.EndsWith("YX", StringComparison.Ordinal))
                 throw new InvalidInputException("image.axes", $"'{image.Axes}' must end with YX");
             // LibTorch work runs on a pool thread so the gRPC thread stays free; outputs go back as each image ends.
-            var outputs = await Task.Run(() => loaded.Predict(image, tileSize, overlap, threshold,
+            var result = await Task.Run(() => loaded.PredictDetailed(image, tileSize, overlap, threshold,
                 (done, total) => progress?.Report(new PredictionProgress(inputName, done, total)), cancellation), cancellation);
-            foreach (var (kind, output) in outputs) yield return new PredictionOutput(inputName, kind, output);
+            foreach (var (kind, output) in result.Images)
+                yield return new PredictionOutput(inputName, kind, output, kind == OutputKind.Labels ? result.Objects : null);
         }
 
         public void Dispose() => loaded.Dispose();

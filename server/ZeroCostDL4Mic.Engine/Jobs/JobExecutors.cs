@@ -10,13 +10,14 @@ using ZeroCostDL4Mic.Engine.Networks.Common;
 using ZeroCostDL4Mic.Engine.Quality;
 using ZeroCostDL4Mic.Engine.Training;
 using ZeroCostDL4Mic.Imaging;
+using ZeroCostDL4Mic.Imaging.Instances;
 using ZeroCostDL4Mic.Storage;
 
 namespace ZeroCostDL4Mic.Engine.Jobs;
 
 /// <summary>The work behind each job kind; runs on the job's own thread.</summary>
 public sealed class JobExecutors(
-    DataStore store, NetworkRegistry networks, DatasetCatalog datasets, ModelCatalog models, TorchDevices devices, IOptions<EngineOptions> options)
+    DataStore store, NetworkRegistry networks, DatasetCatalog datasets, ModelCatalog models, TorchDevices devices, IOptions<EngineOptions> options, ModelLoader loader)
 {
     public JobSucceeded Execute(JobRecord job, JobContext context, CancellationToken cancellation) => job.Kind switch
     {
@@ -43,7 +44,7 @@ public sealed class JobExecutors(
         }
         var folder = models.Folder(model.Id);
         var history = new Trainer(devices.Device).Train(new TrainingRun(network, parameters, samples, folder, baseWeights), context, cancellation);
-        Complete(model, folder, history);
+        Complete(model, folder, history, AfterTraining(network, config, folder, samples, context, cancellation));
         return new JobSucceeded(model.Id, null, Array.Empty<FileView>());
     }
 
@@ -58,8 +59,19 @@ public sealed class JobExecutors(
         return choice == WeightsChoice.Last ? history[^1].LearningRate : history.MinBy(h => h.ValLoss)!.LearningRate;
     }
 
-    /// <summary>Makes the model usable: final config with the data statistics, history, and no resume files.</summary>
-    void Complete(ModelRecord model, ModelFolder folder, IReadOnlyList<HistoryRow> history)
+    /// <summary>The network's post-training step (StarDist's threshold optimisation) with the best weights loaded.</summary>
+    IReadOnlyDictionary<string, string>? AfterTraining(NetworkDefinition network, ModelConfig config, ModelFolder folder,
+        IReadOnlyList<TrainingSample> samples, JobContext context, CancellationToken cancellation)
+    {
+        if (!folder.Exists(ModelFolder.BestWeights) || !folder.Exists(ModelFolder.CheckpointFile)) return null;
+        var checkpoint = TrainingCheckpoint.FromJson(folder.ReadText(ModelFolder.CheckpointFile));
+        using var loaded = new LoadedModel(network, config with { State = new Dictionary<string, string>(checkpoint.State) },
+            folder.FullPath(ModelFolder.BestWeights), devices.Device);
+        return network.AfterTraining(loaded, samples, options.Value.DefaultTileSize, context.Message, cancellation);
+    }
+
+    /// <summary>Makes the model usable: final config with the data statistics (and post-training state), history, and no resume files.</summary>
+    void Complete(ModelRecord model, ModelFolder folder, IReadOnlyList<HistoryRow> history, IReadOnlyDictionary<string, string>? extraState = null)
     {
         var config = ModelConfig.FromJson(model.ConfigJson);
         if (folder.Exists(ModelFolder.CheckpointFile))
@@ -67,6 +79,7 @@ public sealed class JobExecutors(
             var checkpoint = TrainingCheckpoint.FromJson(folder.ReadText(ModelFolder.CheckpointFile));
             config = config with { State = new Dictionary<string, string>(checkpoint.State) };
         }
+        foreach (var (key, value) in extraState ?? new Dictionary<string, string>()) config.State[key] = value;
         folder.WriteText(ModelFolder.ConfigFile, config.ToJson());
         store.UpdateModel(models.Record(model.Id) with
         {
@@ -82,9 +95,8 @@ public sealed class JobExecutors(
     {
         var request = JsonSerializer.Deserialize<QualityControlRequest>(job.RequestJson, JobRecords.Json)!;
         var (record, config, weightsPath) = models.Usable(request.ModelId, request.Weights);
-        var network = networks.Definition(config.Network);
         var pairs = datasets.LoadSamples(request.DatasetId, needTargets: true);
-        using var loaded = new LoadedModel(network, config, weightsPath, devices.Device);
+        using var loaded = loader.Load(record.Id, config, weightsPath);
         var folder = models.Folder(record.Id);
         var outcome = new QualityControl(options.Value.DefaultTileSize).Run(loaded, pairs, folder, context.Message, cancellation);
 
@@ -99,19 +111,25 @@ public sealed class JobExecutors(
     JobSucceeded Predict(JobRecord job, JobContext context, CancellationToken cancellation)
     {
         var request = JsonSerializer.Deserialize<BatchPredictionRequest>(job.RequestJson, JobRecords.Json)!;
-        var (_, config, weightsPath) = models.Usable(request.ModelId, request.Weights);
-        var network = networks.Definition(config.Network);
+        var (record, config, weightsPath) = models.Usable(request.ModelId, request.Weights);
         var inputs = datasets.LoadSamples(request.DatasetId, needTargets: false);
-        using var loaded = new LoadedModel(network, config, weightsPath, devices.Device);
+        using var loaded = loader.Load(record.Id, config, weightsPath);
         int tile = request.TileSize > 0 ? request.TileSize : options.Value.DefaultTileSize;
         var files = new List<FileView>();
         for (int i = 0; i < inputs.Count; i++)
         {
             var input = inputs[i];
-            foreach (var (kind, image) in loaded.Predict(input.Source, tile, request.TileOverlap, 0, null, cancellation))
+            var result = loaded.PredictDetailed(input.Source, tile, request.TileOverlap, 0, null, cancellation);
+            foreach (var (kind, image) in result.Images)
             {
                 var name = $"{Path.GetFileNameWithoutExtension(input.Name)}_{kind.ToString().ToLowerInvariant()}.tif";
                 var stored = store.Files.WriteWith($"{JobRecords.OutputDirectory(job.Id)}/{name}", path => TiffImages.Write(path, image, image.PixelType));
+                files.Add(new FileView(name, stored.SizeBytes, stored.Sha256));
+            }
+            if (result.Objects is not null)
+            {
+                var name = $"{Path.GetFileNameWithoutExtension(input.Name)}_objects.csv";
+                var stored = store.Files.Write($"{JobRecords.OutputDirectory(job.Id)}/{name}", System.Text.Encoding.UTF8.GetBytes(ObjectTable.Csv(result.Objects)));
                 files.Add(new FileView(name, stored.SizeBytes, stored.Sha256));
             }
             context.Progress(new JobProgressed(1, 1, i + 1, inputs.Count, 0, 0, null));

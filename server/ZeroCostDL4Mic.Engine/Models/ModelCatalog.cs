@@ -40,9 +40,11 @@ public sealed class ModelCatalog(DataStore store) : IModelCatalog
         var record = Record(id);
         if (!record.Ready) throw new PreconditionFailedException($"model '{id}' is not ready: its training has not finished");
         var folder = Folder(id);
-        var file = ModelFolder.WeightsFile(weights);
+        var config = ModelConfig.FromJson(record.ConfigJson);
+        // An imported package has one set of weights, its ONNX file.
+        var file = Export.BioImageIo.ImportedNetwork.IsImported(config) ? Export.BioImageIo.ImportedNetwork.WeightsFile : ModelFolder.WeightsFile(weights);
         if (!folder.Exists(file)) throw new PreconditionFailedException($"model '{id}' has no {file}");
-        return (record, ModelConfig.FromJson(record.ConfigJson), folder.FullPath(file));
+        return (record, config, folder.FullPath(file));
     }
 
     ModelView View(ModelRecord r)

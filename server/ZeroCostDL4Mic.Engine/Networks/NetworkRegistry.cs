@@ -2,6 +2,7 @@ using ZeroCostDL4Mic.Engine.Api;
 using ZeroCostDL4Mic.Engine.Errors;
 using ZeroCostDL4Mic.Engine.Networks.Care;
 using ZeroCostDL4Mic.Engine.Networks.Noise2Void;
+using ZeroCostDL4Mic.Engine.Networks.StarDist;
 using ZeroCostDL4Mic.Engine.Networks.UNet;
 
 namespace ZeroCostDL4Mic.Engine.Networks;
@@ -14,6 +15,7 @@ public sealed class NetworkRegistry : INetworkCatalog
         new CareNetwork(),
         new Noise2VoidNetwork(),
         new UNetNetwork(),
+        new StarDistNetwork(),
     }.ToDictionary(n => n.Key, StringComparer.Ordinal);
 
     public NetworkDefinition Definition(string key) =>

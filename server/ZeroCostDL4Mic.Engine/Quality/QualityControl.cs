@@ -5,6 +5,7 @@ using ZeroCostDL4Mic.Engine.Inference;
 using ZeroCostDL4Mic.Engine.Models;
 using ZeroCostDL4Mic.Engine.Networks;
 using ZeroCostDL4Mic.Imaging;
+using ZeroCostDL4Mic.Imaging.Instances;
 using ZeroCostDL4Mic.Storage;
 
 namespace ZeroCostDL4Mic.Engine.Quality;
@@ -18,6 +19,7 @@ public sealed class QualityControl(int tileSize)
 {
     public const string MetricsFile = "QC_metrics.csv";
     public const string IouPlotFile = "IoUvsThresholdPlot.png";
+    public const string MatchingFile = "QC_matching.csv";
 
     public sealed record Outcome(QcReport Report, IReadOnlyDictionary<string, string> StateUpdates, IReadOnlyList<FileView> Files);
 
@@ -27,6 +29,7 @@ public sealed class QualityControl(int tileSize)
         var written = new List<FileView>();
         void Keep(string name, StoredFile file) => written.Add(new FileView(name, file.SizeBytes, file.Sha256));
         var sweeps = new List<double[]>();
+        var matchingRows = new List<(string Image, IReadOnlyList<MatchingResult> Results)>();
         var thresholds = new List<int>();
         foreach (var pair in pairs)
         {
@@ -57,6 +60,17 @@ public sealed class QualityControl(int tileSize)
                     })
                         Keep(file, SaveMap(folder, file, map, h, w));
                 }
+                else if (model.Network.QcKind == QcKind.InstanceSegmentation)
+                {
+                    var predicted = LabelBoxes.ToIntegers(prediction.First(o => o.Kind == OutputKind.Labels).Image.Plane(plane).Span);
+                    var truth = LabelBoxes.ToIntegers(gt);
+                    var results = InstanceMatching.Match(truth, predicted, InstanceMatching.StandardThresholds);
+                    matchingRows.Add((name, results));
+                    images.Add(new QcImageResult(name, InstanceMetrics(results.First(r => Math.Abs(r.Threshold - 0.5) < 1e-9),
+                        InstanceMatching.BinaryIou(truth, predicted), results)));
+                    Keep($"QC_{stem}_labels.tif", folder.WriteWith($"QC_{stem}_labels.tif",
+                        path => TiffImages.Write(path, prediction.First(o => o.Kind == OutputKind.Labels).Image.PlaneImage(plane), PixelType.UInt16)));
+                }
                 else
                 {
                     var probability = prediction.First(o => o.Kind == OutputKind.Probability).Image.Plane(plane).Span;
@@ -81,6 +95,7 @@ public sealed class QualityControl(int tileSize)
             .Select(g => new QcMetricValue(g.Key, g.Select(m => m.Value).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average())).ToList();
         var report = new QcReport(images, summary, DateTimeOffset.UtcNow);
         Keep(MetricsFile, folder.WriteText(MetricsFile, Csv(report)));
+        if (matchingRows.Count > 0) Keep(MatchingFile, folder.WriteText(MatchingFile, MatchingCsv(matchingRows)));
         var state = new Dictionary<string, string>();
         if (sweeps.Count > 0)
         {
@@ -92,6 +107,33 @@ public sealed class QualityControl(int tileSize)
         if (folder.Exists(ModelFolder.LossPlotFile))
             written.Add(folder.ListFiles().Single(f => f.Name == ModelFolder.LossPlotFile));
         return new Outcome(report, state, written);
+    }
+
+    /// <summary>stardist's matching at IoU 0.5 with its names, the whole-image binary IoU, and F1/accuracy at every threshold.</summary>
+    static IReadOnlyList<QcMetricValue> InstanceMetrics(MatchingResult r, double binaryIou, IReadOnlyList<MatchingResult> all)
+    {
+        var metrics = new List<QcMetricValue>
+        {
+            new("iou", binaryIou),
+            new("tp", r.TruePositives), new("fp", r.FalsePositives), new("fn", r.FalseNegatives),
+            new("precision", r.Precision), new("recall", r.Recall), new("accuracy", r.Accuracy), new("f1", r.F1),
+            new("n_true", r.NTrue), new("n_pred", r.NPred),
+            new("mean_true_score", r.MeanTrueScore), new("mean_matched_score", r.MeanMatchedScore), new("panoptic_quality", r.PanopticQuality),
+        };
+        foreach (var t in all)
+            metrics.Add(new QcMetricValue(FormattableString.Invariant($"f1@{t.Threshold:0.0}"), t.F1));
+        return metrics;
+    }
+
+    /// <summary>The notebook's full matching table: one row per image and IoU threshold.</summary>
+    static string MatchingCsv(IReadOnlyList<(string Image, IReadOnlyList<MatchingResult> Results)> rows)
+    {
+        var csv = new StringBuilder("image,thresh,tp,fp,fn,precision,recall,accuracy,f1,n_true,n_pred,mean_true_score,mean_matched_score,panoptic_quality\n");
+        foreach (var (image, results) in rows)
+            foreach (var r in results)
+                csv.Append(CultureInfo.InvariantCulture,
+                    $"{image},{r.Threshold:0.0},{r.TruePositives},{r.FalsePositives},{r.FalseNegatives},{r.Precision:R},{r.Recall:R},{r.Accuracy:R},{r.F1:R},{r.NTrue},{r.NPred},{r.MeanTrueScore:R},{r.MeanMatchedScore:R},{r.PanopticQuality:R}\n");
+        return csv.ToString();
     }
 
     static StoredFile SaveMap(ModelFolder folder, string name, float[] map, int h, int w) =>

@@ -7,7 +7,8 @@ using ZeroCostDL4Mic.Server.Options;
 
 namespace ZeroCostDL4Mic.Server.Grpc;
 
-public sealed class ModelsService(IModelCatalog models, IOptions<ServerOptions> options, ILogger<ModelsService> logger)
+public sealed class ModelsService(IModelCatalog models, IModelExporter exporter, IModelImporter importer, IOptions<ServerOptions> options,
+    ILogger<ModelsService> logger)
     : Models.ModelsBase
 {
     public override Task<ListModelsResponse> ListModels(ListModelsRequest request, ServerCallContext context)
@@ -32,5 +33,23 @@ public sealed class ModelsService(IModelCatalog models, IOptions<ServerOptions> 
         await using var file = models.OpenFile(request.ModelId, request.FileName);
         await foreach (var chunk in FileChunks.ReadAsync(file, request.FileName, options.Value.ChunkBytes, context.CancellationToken))
             await responseStream.WriteAsync(chunk, context.CancellationToken);
+    }
+
+    public override async Task ExportModel(ExportModelRequest request, IServerStreamWriter<FileChunk> responseStream, ServerCallContext context)
+    {
+        // Export runs the network on a test image: off the gRPC thread.
+        var exported = await Task.Run(() => exporter.Export(request.ToDomain()), context.CancellationToken);
+        await using var content = new MemoryStream(exported.Content, writable: false);
+        await foreach (var chunk in FileChunks.ReadAsync(content, exported.FileName, options.Value.ChunkBytes, context.CancellationToken))
+            await responseStream.WriteAsync(chunk, context.CancellationToken);
+        logger.LogInformation("Exported model {Id} as {File}", request.ModelId, exported.FileName);
+    }
+
+    public override async Task<ImportModelResponse> ImportModel(IAsyncStreamReader<FileChunk> requestStream, ServerCallContext context)
+    {
+        var (name, content) = await FileChunks.ReadAllAsync(requestStream, options.Value.MaxImageBytes, context.CancellationToken);
+        var model = await Task.Run(() => importer.Import(name, content), context.CancellationToken);
+        logger.LogInformation("Imported {File} as model {Id}", name, model.Id);
+        return new ImportModelResponse { Model = model.ToProto() };
     }
 }

@@ -27,6 +27,8 @@ public static class ExceptionStatusMapper
                 return InvalidArgument(e.Message, e.Violations.Select(v => (v.Field, v.Description)));
             case PreconditionFailedException e:
                 return Simple(Code.FailedPrecondition, e.Message);
+            case Engine.Export.Onnx.UnmappedLayerException e:
+                return Simple(Code.FailedPrecondition, e.Message);
             case LimitExceededException e:
                 return Simple(Code.ResourceExhausted, e.Message);
             case ImageFormatException e:

@@ -7,6 +7,31 @@ namespace ZeroCostDL4Mic.Server.Mapping;
 /// <summary>A file as FileChunk messages of at most chunkBytes; an empty file is one empty chunk so the name still arrives.</summary>
 public static class FileChunks
 {
+    /// <summary>
+    /// Reads an uploaded file: the first chunk names it, offsets must follow each other, and the total stays
+    /// within <paramref name="maxBytes"/>.
+    /// </summary>
+    public static async Task<(string Name, byte[] Content)> ReadAllAsync(
+        global::Grpc.Core.IAsyncStreamReader<FileChunk> chunks, long maxBytes, CancellationToken cancellationToken)
+    {
+        string? name = null;
+        using var content = new MemoryStream();
+        while (await chunks.MoveNext(cancellationToken))
+        {
+            var chunk = chunks.Current;
+            name ??= string.IsNullOrWhiteSpace(chunk.Name)
+                ? throw new Engine.Errors.InvalidInputException("chunk.name", "the first chunk must name the file")
+                : chunk.Name;
+            if (chunk.Offset != content.Length)
+                throw new Engine.Errors.InvalidInputException("chunk.offset", $"{chunk.Offset} where {content.Length} was expected");
+            if (content.Length + chunk.Data.Length > maxBytes)
+                throw new Engine.Errors.LimitExceededException($"'{name}' is larger than the limit of {maxBytes} bytes");
+            content.Write(chunk.Data.Span);
+        }
+        if (name is null) throw new Engine.Errors.InvalidInputException("chunk", "no file was sent");
+        return (Path.GetFileName(name), content.ToArray());
+    }
+
     public static async IAsyncEnumerable<FileChunk> ReadAsync(
         Stream file, string name, int chunkBytes, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

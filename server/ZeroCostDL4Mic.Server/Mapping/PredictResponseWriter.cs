@@ -31,7 +31,7 @@ public sealed class PredictResponseWriter : IAsyncDisposable, IProgress<Predicti
             Progress = new Protos.V1.PredictProgress { InputName = value.InputName, TilesDone = value.TilesDone, TilesTotal = value.TilesTotal },
         });
 
-    /// <summary>Queues one output as an OutputHeader followed by its chunks, in the dtype of its kind.</summary>
+    /// <summary>Queues one output as an OutputHeader followed by its chunks, in the dtype of its kind, then its objects if any.</summary>
     public async Task WriteOutputAsync(PredictionOutput output, CancellationToken cancellationToken)
     {
         var dtype = ImageMessageWriter.OutputDType(output.Kind, output.Image);
@@ -44,6 +44,9 @@ public sealed class PredictResponseWriter : IAsyncDisposable, IProgress<Predicti
         await _queue.Writer.WriteAsync(new PredictResponse { Output = header }, cancellationToken);
         foreach (var chunk in _images.Chunks(output.Image, dtype))
             await _queue.Writer.WriteAsync(new PredictResponse { Chunk = chunk }, cancellationToken);
+        if (output.Objects is not null)
+            foreach (var objects in DetectedObjectsMapping.ToProto(output.InputName, output.Objects))
+                await _queue.Writer.WriteAsync(new PredictResponse { Objects = objects }, cancellationToken);
     }
 
     /// <summary>Waits until everything queued has been written to the client.</summary>

@@ -192,5 +192,5 @@ public static class ViewMapping
         new(r.ModelId, r.DatasetId, r.Weights.ToDomain(), r.TileSize, r.TileOverlap);
 
     public static Api.PredictionOptions ToDomain(this V1.PredictHeader h) =>
-        new(h.ModelId, h.Weights.ToDomain(), h.TileSize, h.TileOverlap, h.Threshold);
+        new(h.ModelId, h.Weights.ToDomain(), h.TileSize, h.TileOverlap, h.Threshold, h.Backend.ToDomain());
 }

@@ -1,5 +1,6 @@
 using ZeroCostDL4Mic.Engine.Api;
 using ZeroCostDL4Mic.Engine.Errors;
+using ZeroCostDL4Mic.Engine.Export.BioImageIo;
 using ZeroCostDL4Mic.Engine.Networks.Common;
 using ZeroCostDL4Mic.Imaging;
 using static TorchSharp.torch;
@@ -68,6 +69,24 @@ public sealed class CareNetwork : NetworkDefinition
 
     public override NormalizedPlane Normalize(ReadOnlySpan<float> plane, IReadOnlyDictionary<string, string> state) =>
         PlaneNormalization.Percentile(plane, state);
+
+    /// <summary>
+    /// The server maps the output back with each image's own percentiles (value * (P_high - P_low) + P_low);
+    /// JDLL has no post-processing that reads statistics of the input (scale_mean_variance and reference_tensor
+    /// are unsupported), so the package outputs the restored image in the normalised range, as csbdeep's own
+    /// exports do, and the README gives the formula.
+    /// </summary>
+    public override ExportProcessing DescribeExport(IReadOnlyDictionary<string, string> state, bool binarize)
+    {
+        var range = PercentileStep(state);
+        return new(new ProcessingStep[] { range }, Array.Empty<ProcessingStep>(),
+            "restored image in the normalised intensity range", "restored", null,
+            $"The input is normalised per image: (x - P{range.MinPercentile:G}) / (P{range.MaxPercentile:G} - P{range.MinPercentile:G}), percentiles of that image. " +
+            "The output stays in that normalised range (0 is about the input's low percentile, 1 its high one). The server's 'restored' output " +
+            $"is output * (P{range.MaxPercentile:G} - P{range.MinPercentile:G}) + P{range.MinPercentile:G} with the input's percentiles; " +
+            "DeepImageJ cannot apply that step because it depends on the input image.",
+            new[] { "denoising", "restoration", "care" });
+    }
 
     public override IReadOnlyList<OutputPlane> Finish(float[] blended, NormalizedPlane input, IReadOnlyDictionary<string, string> state, double threshold) =>
         new[] { new OutputPlane(OutputKind.Restored, PlaneNormalization.Restore(blended, input), PixelType.Float32) };

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using ZeroCostDL4Mic.Engine.Export.Onnx;
 using static TorchSharp.torch;
 
 namespace ZeroCostDL4Mic.Engine.Networks.Common;
@@ -7,7 +8,7 @@ namespace ZeroCostDL4Mic.Engine.Networks.Common;
 public enum ConvInit { GlorotUniform, HeNormal }
 
 /// <summary>Conv ('same' padding, Keras initialisation) → optional BatchNorm (Keras momentum/eps) → optional ReLU.</summary>
-public sealed class ConvBlock : nn.Module<Tensor, Tensor>
+public sealed class ConvBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     readonly Conv2d conv;
     readonly BatchNorm2d? norm;
@@ -38,5 +39,15 @@ public sealed class ConvBlock : nn.Module<Tensor, Tensor>
         if (norm is not null) y = norm.forward(y);
         if (relu) y = nn.functional.relu(y);
         return y.MoveToOuterDisposeScope();
+    }
+
+    public string ExportOnnx(OnnxGraphBuilder graph, string x)
+    {
+        // The even-kernel 'same' padding folds into the Conv's own (asymmetric) pads.
+        x = evenKernel > 0
+            ? graph.Scope("conv", () => graph.Conv(x, conv.weight!, conv.bias, new long[] { 0, 0, evenKernel, evenKernel }, new long[] { 1, 1 }, new long[] { 1, 1 }, 1))
+            : graph.Layer(conv, "conv", x);
+        if (norm is not null) x = graph.Layer(norm, "norm", x);
+        return relu ? graph.Relu(x) : x;
     }
 }

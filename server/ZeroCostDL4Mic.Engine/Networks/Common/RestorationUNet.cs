@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using ZeroCostDL4Mic.Engine.Export.Onnx;
 using static TorchSharp.torch;
 
 namespace ZeroCostDL4Mic.Engine.Networks.Common;
@@ -14,7 +15,7 @@ public sealed record RestorationUNetShape(
 /// 1×1 head (+ input when residual), optional Laplace scale head (softplus + 1e-3). Output: mean channels
 /// then, when probabilistic, scale channels.
 /// </summary>
-public sealed class RestorationUNet : nn.Module<Tensor, Tensor>
+public sealed class RestorationUNet : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     readonly ModuleList<ConvBlock> encoder = new();
     readonly ModuleList<ConvBlock> middle = new();
@@ -86,5 +87,30 @@ public sealed class RestorationUNet : nn.Module<Tensor, Tensor>
         if (scaleHead is null) return mean.MoveToOuterDisposeScope();
         var scale = nn.functional.softplus(scaleHead.forward(x)) + 1e-3;
         return cat(new[] { mean, scale }, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The same graph as forward, node for node.</summary>
+    public string ExportOnnx(OnnxGraphBuilder graph, string input)
+    {
+        var skips = new List<string>();
+        var x = input;
+        for (int n = 0; n < shape.Depth; n++)
+        {
+            x = graph.Layer(encoder[2 * n + 1], $"encoder.{2 * n + 1}", graph.Layer(encoder[2 * n], $"encoder.{2 * n}", x));
+            skips.Add(x);
+            x = graph.MaxPool(x, new long[] { 2, 2 }, new long[] { 2, 2 });
+        }
+        x = graph.Layer(middle[1], "middle.1", graph.Layer(middle[0], "middle.0", x));
+        for (int i = 0; i < shape.Depth; i++)
+        {
+            int n = shape.Depth - 1 - i;
+            x = graph.Concat(1, graph.UpsampleNearest(x, 2, 2), skips[n]);
+            x = graph.Layer(decoder[2 * i + 1], $"decoder.{2 * i + 1}", graph.Layer(decoder[2 * i], $"decoder.{2 * i}", x));
+        }
+        var mean = graph.Layer(meanHead, "meanHead", x);
+        if (shape.Residual) mean = graph.Add(mean, input);
+        if (scaleHead is null) return mean;
+        var scale = graph.AddScalar(graph.Softplus(graph.Layer(scaleHead, "scaleHead", x)), 1e-3f);
+        return graph.Concat(1, mean, scale);
     }
 }

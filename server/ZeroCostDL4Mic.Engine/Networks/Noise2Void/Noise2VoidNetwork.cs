@@ -1,5 +1,6 @@
 using ZeroCostDL4Mic.Engine.Api;
 using ZeroCostDL4Mic.Engine.Errors;
+using ZeroCostDL4Mic.Engine.Export.BioImageIo;
 using ZeroCostDL4Mic.Engine.Networks.Common;
 using ZeroCostDL4Mic.Imaging;
 using static TorchSharp.torch;
@@ -69,6 +70,17 @@ public sealed class Noise2VoidNetwork : NetworkDefinition
         var pixels = new float[plane.Length];
         for (int i = 0; i < pixels.Length; i++) pixels[i] = (plane[i] - mean) / std;
         return new NormalizedPlane(pixels, mean, std);
+    }
+
+    /// <summary>The training set's fixed mean and std before and after the graph: exactly the server's outputs.</summary>
+    public override ExportProcessing DescribeExport(IReadOnlyDictionary<string, string> state, bool binarize)
+    {
+        double mean = PlaneNormalization.Get(state, "mean", 0), std = PlaneNormalization.Get(state, "std", 1);
+        return new(new ProcessingStep[] { new FixedZeroMeanUnitVariance(mean, std) }, new ProcessingStep[] { new ScaleLinear(std, mean) },
+            "denoised image in the input's intensity range", "denoised", null,
+            $"The input is normalised with the training data's mean ({mean:G6}) and standard deviation ({std:G6}); the output is mapped back " +
+            "with the same values, so it equals the server's 'restored' output.",
+            new[] { "denoising", "noise2void", "n2v", "self-supervised" });
     }
 
     public override IReadOnlyList<OutputPlane> Finish(float[] blended, NormalizedPlane input, IReadOnlyDictionary<string, string> state, double threshold) =>

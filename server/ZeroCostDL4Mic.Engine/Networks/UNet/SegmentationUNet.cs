@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using ZeroCostDL4Mic.Engine.Networks.Common;
+using ZeroCostDL4Mic.Engine.Export.Onnx;
 using static TorchSharp.torch;
 
 namespace ZeroCostDL4Mic.Engine.Networks.UNet;
@@ -10,7 +11,7 @@ namespace ZeroCostDL4Mic.Engine.Networks.UNet;
 /// level, up-sampling followed by a 2×2 conv, concat([skip, up]), a linear top level ending in a 2-channel
 /// conv, and a 1×1 conv to one logit (the sigmoid is applied by the loss and at prediction).
 /// </summary>
-public sealed class SegmentationUNet : nn.Module<Tensor, Tensor>
+public sealed class SegmentationUNet : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     readonly ModuleList<ConvBlock> encoder = new();
     readonly ModuleList<ConvBlock> upConvs = new();
@@ -71,5 +72,29 @@ public sealed class SegmentationUNet : nn.Module<Tensor, Tensor>
                 : top[2].forward(top[1].forward(top[0].forward(x)));
         }
         return logit.forward(x).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The same graph as forward, node for node.</summary>
+    public string ExportOnnx(OnnxGraphBuilder graph, string input)
+    {
+        var skips = new List<string>();
+        var x = input;
+        for (int level = 0; level <= depth; level++)
+        {
+            if (level > 0) x = graph.MaxPool(x, new long[] { 2, 2 }, new long[] { 2, 2 });
+            x = graph.Layer(encoder[2 * level + 1], $"encoder.{2 * level + 1}", graph.Layer(encoder[2 * level], $"encoder.{2 * level}", x));
+            if (level >= 3) x = graph.Layer(dropout, "dropout", x);
+            skips.Add(x);
+        }
+        int d = 0;
+        for (int level = depth - 1; level >= 0; level--, d++)
+        {
+            var up = graph.Layer(upConvs[d], $"upConvs.{d}", graph.UpsampleNearest(x, 2, 2));
+            x = graph.Concat(1, skips[level], up);
+            x = level > 0
+                ? graph.Layer(decoder[2 * d + 1], $"decoder.{2 * d + 1}", graph.Layer(decoder[2 * d], $"decoder.{2 * d}", x))
+                : graph.Layer(top[2], "top.2", graph.Layer(top[1], "top.1", graph.Layer(top[0], "top.0", x)));
+        }
+        return graph.Layer(logit, "logit", x);
     }
 }

@@ -1,5 +1,7 @@
 using ZeroCostDL4Mic.Engine.Api;
 using ZeroCostDL4Mic.Engine.Errors;
+using ZeroCostDL4Mic.Engine.Export.BioImageIo;
+using ZeroCostDL4Mic.Engine.Export.Onnx;
 using ZeroCostDL4Mic.Engine.Networks.Common;
 using ZeroCostDL4Mic.Imaging;
 using static TorchSharp.torch;
@@ -67,6 +69,28 @@ public sealed class UNetNetwork : NetworkDefinition
         PlaneNormalization.Percentile(plane, state);
 
     public override Tensor InferenceHead(Tensor rawOutput) => rawOutput.sigmoid();
+
+    public override string ExportInferenceHead(OnnxGraphBuilder graph, string rawOutput) => graph.Sigmoid(rawOutput);
+
+    /// <summary>
+    /// The graph ends in the sigmoid, so the output is the server's probability map; on request a binarize step
+    /// at the QC-optimal threshold gives the mask instead (1 where the 8-bit probability exceeds threshold_8bit).
+    /// </summary>
+    public override ExportProcessing DescribeExport(IReadOnlyDictionary<string, string> state, bool binarize)
+    {
+        double level = PlaneNormalization.Get(state, ThresholdKey, 127);
+        double threshold = (level + 0.5) / 255;
+        var tags = new[] { "segmentation", "semantic-segmentation", "binary-segmentation", "unet" };
+        return binarize
+            ? new(new ProcessingStep[] { PercentileStep(state) }, new ProcessingStep[] { new Binarize(threshold) },
+                "binary mask (1 = foreground)", "mask", (0, 1),
+                $"The input is normalised per image with the server's percentiles. The probability is binarised at {threshold:G4} " +
+                $"(the QC-optimal 8-bit threshold {level:G}), as the server's 'mask' output (which stores 255 for 1).", tags)
+            : new(new ProcessingStep[] { PercentileStep(state) }, Array.Empty<ProcessingStep>(),
+                "foreground probability", "probability", (0, 1),
+                $"The input is normalised per image with the server's percentiles; the output is the server's 'probability'. " +
+                $"The QC-optimal threshold is {threshold:G4} (8-bit level {level:G}): pixels above it are the server's 'mask'.", tags);
+    }
 
     /// <summary>Probability map, and the mask where the 8-bit probability exceeds the threshold (as the original's QC sweep).</summary>
     public override IReadOnlyList<OutputPlane> Finish(float[] blended, NormalizedPlane input, IReadOnlyDictionary<string, string> state, double threshold)

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Globalization;
+using ZeroCostDL4Mic.Engine.Api;
+using ZeroCostDL4Mic.Engine.Inference;
+using ZeroCostDL4Mic.Engine.Models;
+using ZeroCostDL4Mic.Engine.Networks;
+using ZeroCostDL4Mic.Imaging;
+using ZeroCostDL4Mic.Imaging.Instances;
+using static TorchSharp.torch;
+
+namespace ZeroCostDL4Mic.Bench;
+
+/// <summary>
+/// StarDist figures of issue 4. Run:
+///   dotnet run -c Release --project bench/ZeroCostDL4Mic.Bench -- stardist [--steps 400] [--threads 2] [--filters 32] [--folds 1..4]
+/// 1. NMS + label rendering on 1024×1024 with about 500 objects (one core);
+/// 2. training time on the CPU with --threads torch threads (default 2);
+/// 3. F1 at IoU 0.5 on a held-out quadrant of the shipped nuclei image next to Otsu + watershed (--folds 4: each
+///    quadrant held out in turn, pooled as stardist's matching_dataset).
+/// </summary>
+public static class StarDistBench
+{
+    public static void Run(string[] args)
+    {
+        int steps = Arg(args, "--steps", 400), threads = Arg(args, "--threads", 2), filters = Arg(args, "--filters", 32), repeats = Arg(args, "--repeats", 5);
+        int folds = Math.Clamp(Arg(args, "--folds", 1), 1, 4);
+        var rows = new List<(string, string, string)>();
+        PostProcessing(rows, repeats);
+        var ours = new List<MatchingResult>();
+        var classical = new List<MatchingResult>();
+        for (int fold = 0; fold < folds; fold++) Training(rows, steps, threads, filters, Quadrants[3 - fold], ours, classical);
+        if (folds > 1)
+        {
+            var a = InstanceMatching.Dataset(ours);
+            var b = InstanceMatching.Dataset(classical);
+            rows.Add(($"F1@0.5 pooled over {folds} held-out quadrants, StarDist", $"{a.F1:F3}", $"tp {a.TruePositives} fp {a.FalsePositives} fn {a.FalseNegatives} of {a.NTrue} nuclei"));
+            rows.Add(($"F1@0.5 pooled over {folds} held-out quadrants, Otsu + watershed", $"{b.F1:F3}", $"tp {b.TruePositives} fp {b.FalsePositives} fn {b.FalseNegatives} of {b.NTrue} nuclei"));
+        }
+        Console.WriteLine($"| {"StarDist benchmark",-58} | {"value",-12} | note");
+        foreach (var (name, value, note) in rows) Console.WriteLine($"| {name,-58} | {value,-12} | {note}");
+    }
+
+    /// <summary>Candidates from "perfect" maps (EDT probability and exact distances of ~500 ellipses, grid 2, 32 rays).</summary>
+    static void PostProcessing(List<(string, string, string)> rows, int repeats)
+    {
+        const int size = 1024, grid = 2, rays = 32;
+        var random = new Random(7);
+        var labels = new int[size * size];
+        int label = 0;
+        for (int cy = 24; cy < size - 16; cy += 45)
+            for (int cx = 24; cx < size - 16; cx += 45)
+            {
+                double ry = 8 + 8 * random.NextDouble(), rx = 8 + 8 * random.NextDouble(), angle = Math.PI * random.NextDouble();
+                int y0 = cy + random.Next(-4, 5), x0 = cx + random.Next(-4, 5);
+                label++;
+                for (int y = Math.Max(0, y0 - 20); y < Math.Min(size, y0 + 20); y++)
+                    for (int x = Math.Max(0, x0 - 20); x < Math.Min(size, x0 + 20); x++)
+                    {
+                        double u = (y - y0) * Math.Cos(angle) + (x - x0) * Math.Sin(angle), v = -(y - y0) * Math.Sin(angle) + (x - x0) * Math.Cos(angle);
+                        if (u * u / (ry * ry) + v * v / (rx * rx) <= 1) labels[y * size + x] = label;
+                    }
+            }
+        int g = size / grid;
+        var sub = new int[g * g];
+        for (int i = 0; i < g; i++) for (int j = 0; j < g; j++) sub[i * g + j] = labels[i * grid * size + j * grid];
+        var prob = ObjectProbability.Compute(sub, g, g);
+        var dist = StarDistances.Compute(labels, size, size, rays, grid, grid);
+        int candidates = prob.Count(p => p > 0.5f);
+        var times = new List<double>();
+        InstanceSegmentation? result = null;
+        for (int r = 0; r < repeats + 1; r++)
+        {
+            var clock = Stopwatch.StartNew();
+            result = StarDetection.Detect(prob, dist, g, g, rays, grid, grid, size, size, 0.5, 0.4);
+            if (r > 0) times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        var matching = InstanceMatching.Match(labels, result!.Labels, 0.5);
+        rows.Add(($"NMS + rendering, {size}x{size}, {label} objects, {rays} rays, grid {grid}", $"{times[times.Count / 2]:F0} ms",
+            $"median of {repeats}, one thread; {candidates} candidates (prob > 0.5) → {result.Objects.Count} objects, F1@0.5 vs truth {matching.F1:F3}"));
+    }
+
+    static readonly (int Y, int X)[] Quadrants = { (0, 0), (0, 256), (256, 0), (256, 256) };
+
+    /// <summary>Trains on three quadrants of img2d_512 (cut into 128² pieces) and evaluates on the held-out one.</summary>
+    static void Training(List<(string, string, string)> rows, int steps, int threads, int filters, (int Y, int X) heldOutQuadrant,
+        List<MatchingResult> ours, List<MatchingResult> classical)
+    {
+        set_num_threads(threads);
+        var data = FindNuclei();
+        var image = TiffImages.Read(Path.Combine(data, "img2d_512.tif"));
+        var mask = TiffImages.Read(Path.Combine(data, "mask2d_512.tif"));
+        var samples = new List<TrainingSample>();
+        foreach (var (qy, qx) in Quadrants.Where(q => q != heldOutQuadrant))
+            for (int y = 0; y < 256; y += 128)
+                for (int x = 0; x < 256; x += 128)
+                    samples.Add(new TrainingSample($"q{qy}_{qx}_{y}_{x}", Crop(image, qy + y, qx + x, 128, 128), Crop(mask, qy + y, qx + x, 128, 128)));
+        var network = new NetworkRegistry().Definition("stardist-2d");
+        var p = network.ResolveParameters(new Dictionary<string, string>
+        {
+            ["unet_base_filters"] = filters.ToString(CultureInfo.InvariantCulture), ["patch_size"] = "128", ["batch_size"] = "4", ["learning_rate"] = "1e-3",
+        });
+        var plan = network.PrepareTraining(p, samples, Console.Error.WriteLine);
+        manual_seed(1);
+        var weights = Path.Combine(Path.GetTempPath(), $"stardist-bench-{Guid.NewGuid():N}.dat");
+        var clock = Stopwatch.StartNew();
+        using (var module = network.Build(p))
+        {
+            using var optimizer = optim.Adam(module.parameters(), p.Float("learning_rate"), eps: 1e-7);
+            var random = new Random(2);
+            module.train();
+            for (int step = 0; step < steps; step++)
+            {
+                using var scope = NewDisposeScope();
+                var (input, target) = plan.TrainingBatch(4, random);
+                var loss = plan.Loss(module.forward(input), target);
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
+                if ((step + 1) % 50 == 0) Console.Error.WriteLine($"step {step + 1}: loss {loss.item<float>():F4}, {clock.Elapsed.TotalSeconds:F0} s");
+            }
+            module.save(weights);
+        }
+        var trainTime = clock.Elapsed;
+        var config = new ModelConfig(ModelConfig.CurrentVersion, network.Key, new(p.Values), new(plan.State));
+        clock.Restart();
+        using (var loaded = new LoadedModel(network, config, weights, CPU))
+            foreach (var (k, v) in network.AfterTraining(loaded, samples, 256, Console.Error.WriteLine, CancellationToken.None)) config.State[k] = v;
+        var optimiseTime = clock.Elapsed;
+        using var model = new LoadedModel(network, config, weights, CPU);
+        File.Delete(weights);
+        var heldOut = Crop(image, heldOutQuadrant.Y, heldOutQuadrant.X, 256, 256);
+        var truth = LabelBoxes.ToIntegers(Crop(mask, heldOutQuadrant.Y, heldOutQuadrant.X, 256, 256).Pixels);
+        var predicted = LabelBoxes.ToIntegers(model.Predict(heldOut, 256, 0, 0, null, CancellationToken.None).Single(o => o.Kind == OutputKind.Labels).Image.Pixels);
+        var f1 = InstanceMatching.Match(truth, predicted, 0.5);
+        var baseline = InstanceMatching.Match(truth, OtsuWatershed.Segment(heldOut.Pixels, 256, 256), 0.5);
+        rows.Add(($"StarDist training, {steps} steps of 4×128², {filters} base filters", $"{trainTime.TotalSeconds:F0} s",
+            $"{threads} torch threads; {trainTime.TotalMilliseconds / steps:F0} ms/step; threshold optimisation {optimiseTime.TotalSeconds:F1} s → prob {config.State["prob_threshold"]}, nms {config.State["nms_threshold"]}"));
+        ours.Add(f1);
+        classical.Add(baseline);
+        string q = $"quadrant ({heldOutQuadrant.Y},{heldOutQuadrant.X})";
+        rows.Add(($"F1@0.5 held-out {q}, StarDist", $"{f1.F1:F3}", $"tp {f1.TruePositives} fp {f1.FalsePositives} fn {f1.FalseNegatives}; mean matched IoU {f1.MeanMatchedScore:F3}"));
+        rows.Add(($"F1@0.5 held-out {q}, Otsu + watershed", $"{baseline.F1:F3}", $"tp {baseline.TruePositives} fp {baseline.FalsePositives} fn {baseline.FalseNegatives}; mean matched IoU {baseline.MeanMatchedScore:F3}"));
+    }
+
+    static ImageData Crop(ImageData image, int y, int x, int h, int w) =>
+        ImageData.Create2D(h, w, ReflectPadding.Crop(image.Pixels, image.Height, image.Width, y, x, h, w), image.PixelType);
+
+    static string FindNuclei()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "tests", "ZeroCostDL4Mic.Engine.Tests", "TestData", "nuclei");
+            if (File.Exists(Path.Combine(candidate, "img2d_512.tif"))) return candidate;
+        }
+        throw new FileNotFoundException("tests/ZeroCostDL4Mic.Engine.Tests/TestData/nuclei/img2d_512.tif not found above " + AppContext.BaseDirectory);
+    }
+
+    static int Arg(string[] args, string name, int fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+}

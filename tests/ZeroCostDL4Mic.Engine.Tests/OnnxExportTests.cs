@@ -1,0 +1,110 @@
+using Onnx;
+using TorchSharp;
+using ZeroCostDL4Mic.Engine.Export.Onnx;
+using ZeroCostDL4Mic.Engine.Networks.Common;
+using static TorchSharp.torch;
+
+namespace ZeroCostDL4Mic.Engine.Tests;
+
+/// <summary>The ONNX writer: every network's export equals TorchSharp in ONNX Runtime 1.31 on a real image.</summary>
+public class OnnxExportTests
+{
+    public static TheoryData<string> Networks => new() { "care-2d", "n2v-2d", "unet-2d" };
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void Export_matches_TorchSharp_in_OnnxRuntime_on_a_real_image(string key)
+    {
+        using var model = ExportTestKit.Train(key);
+        var onnx = OnnxExporter.Export(model.Network, model.Module, model.Divisor);
+
+        // A batch of two different EM crops of a size that is not square; normalised as the server does.
+        int h = 96, w = 128;
+        var input = new float[2 * h * w];
+        for (int b = 0; b < 2; b++)
+        {
+            var crop = ExportTestKit.EmCrop(h, w, 50 + 170 * b, 40 + 90 * b);
+            model.Network.Normalize(crop.Pixels, model.Config.State).Pixels.CopyTo(input, b * h * w);
+        }
+        var expected = ExportTestKit.Torch(model, input, new long[] { 2, 1, h, w });
+        var (actual, shape) = ExportTestKit.Ort(onnx, input, new[] { 2, 1, h, w });
+
+        Assert.Equal(new[] { 2, 1, h, w }, shape);
+        double error = ExportTestKit.MaxRelativeError(actual, expected);
+        Assert.True(error < 1e-4, $"{key}: max relative error {error:E2}");
+        ExportTestKit.WriteFixture(key, onnx, input, new long[] { 2, 1, h, w }, expected, new long[] { 2, 1, h, w });
+    }
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void OnnxRuntime_backend_predicts_like_TorchSharp_with_the_same_tiling(string key)
+    {
+        using var model = ExportTestKit.Train(key, steps: 2);
+        var weights = Path.Combine(Path.GetTempPath(), $"weights-{Guid.NewGuid():N}.dat");
+        model.Module.save(weights);
+        try
+        {
+            using var torch = new Inference.LoadedModel(model.Network, model.Config, weights, CPU, Api.InferenceBackend.Torch);
+            using var onnx = new Inference.LoadedModel(model.Network, model.Config, weights, CPU, Api.InferenceBackend.Onnx);
+            var image = ExportTestKit.EmCrop(150, 131); // not a multiple of the divisor, several tiles
+            var expected = torch.Predict(image, 64, 0, 0, null, CancellationToken.None);
+            var actual = onnx.Predict(image, 64, 0, 0, null, CancellationToken.None);
+            Assert.Equal(expected.Select(o => o.Kind), actual.Select(o => o.Kind));
+            foreach (var ((_, e), (kind, a)) in expected.Zip(actual))
+            {
+                double error = ExportTestKit.MaxRelativeError(a.Pixels, e.Pixels);
+                Assert.True(kind == Api.OutputKind.Mask ? a.Pixels.Zip(e.Pixels).Count(p => p.First != p.Second) < 5 : error < 1e-4, $"{key} {kind}: {error:E2}");
+            }
+        }
+        finally { File.Delete(weights); }
+    }
+
+    [Fact]
+    public void Header_is_IR_8_opset_17_with_symbolic_batch_y_x_and_weights_inside()
+    {
+        using var model = ExportTestKit.Train("n2v-2d", steps: 1);
+        var proto = ModelProto.Parser.ParseFrom(OnnxExporter.Export(model.Network, model.Module, model.Divisor));
+        Assert.Equal(8, proto.IrVersion);
+        Assert.Equal(17, proto.OpsetImport.Single().Version);
+        Assert.Equal("", proto.OpsetImport.Single().Domain);
+        foreach (var value in new[] { proto.Graph.Input.Single(), proto.Graph.Output.Single() })
+        {
+            var dims = value.Type.TensorType.Shape.Dim;
+            Assert.Equal((int)TensorProto.Types.DataType.Float, value.Type.TensorType.ElemType);
+            Assert.Equal(new[] { "batch", "", "y", "x" }, dims.Select(d => d.DimParam));
+            Assert.Equal(1, dims[1].DimValue);
+        }
+        Assert.Equal(new[] { "input" }, proto.Graph.Input.Select(i => i.Name));
+        Assert.Equal(new[] { "output" }, proto.Graph.Output.Select(i => i.Name));
+        Assert.All(proto.Graph.Initializer, t => Assert.Empty(t.ExternalData));
+        Assert.Contains(proto.Graph.Node, n => n.OpType == "BatchNormalization");
+        Assert.Equal(proto.Graph.Node.Count, proto.Graph.Node.Select(n => n.Name).Distinct().Count());
+    }
+
+    [Fact]
+    public void An_unmapped_layer_fails_naming_its_type_and_path()
+    {
+        using var module = new WithUnmappedLayer();
+        var network = ExportTestKit.Registry.Definition("care-2d");
+        var error = Assert.Throws<UnmappedLayerException>(() => OnnxExporter.Export(network, module, 4));
+        Assert.Equal("Tanh", error.LayerType);
+        Assert.Equal("WithUnmappedLayer/activation", error.LayerPath);
+        Assert.Contains("'Tanh'", error.Message);
+
+        using var opaque = nn.Sequential(nn.Conv2d(1, 1, 3, padding: 1));
+        var top = Assert.Throws<UnmappedLayerException>(() => OnnxExporter.Export(network, opaque, 4));
+        Assert.Equal("Sequential", top.LayerType);
+    }
+
+    sealed class WithUnmappedLayer : nn.Module<Tensor, Tensor>, IOnnxExportable
+    {
+        readonly ConvBlock block = new("block", 1, 2, 3, false, true);
+        readonly TorchSharp.Modules.Tanh activation = nn.Tanh();
+
+        public WithUnmappedLayer() : base(nameof(WithUnmappedLayer)) => RegisterComponents();
+
+        public override Tensor forward(Tensor x) => activation.forward(block.forward(x));
+
+        public string ExportOnnx(OnnxGraphBuilder graph, string input) => graph.Layer(activation, "activation", graph.Layer(block, "block", input));
+    }
+}
