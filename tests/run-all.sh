@@ -21,6 +21,22 @@ passed=0
 failed=0
 status=0
 
+# Adds the "<suite> tests: N passed, N failed" line of a non-dotnet suite to the totals.
+add_suite_counts() {
+  local suite="$1" out="$2" rc="$3" line p f
+  echo "$out"
+  line="$(grep -E "^$suite tests: [0-9]+ passed, [0-9]+ failed" <<<"$out" | tail -n 1)"
+  if [ -n "$line" ]; then
+    p="$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")"
+    f="$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")"
+    passed=$((passed + p))
+    failed=$((failed + f))
+  else
+    failed=$((failed + 1))
+  fi
+  [ "$rc" -eq 0 ] || status=1
+}
+
 dotnet build ZeroCostDL4Mic.sln -c Release --nologo -v quiet || { echo "build failed" >&2; echo "tests: 0 passed, 1 failed"; exit 1; }
 
 for project in tests/*/*.csproj; do
@@ -44,17 +60,7 @@ if [ -x tests/onnx-node/run.sh ]; then
   echo "== onnx-node"
   # The Engine tests above left their ONNX exports in artifacts/onnx-fixtures/; run them in onnxruntime-node 1.12.1.
   out="$(tests/onnx-node/run.sh 2>&1)"; rc=$?
-  echo "$out"
-  line="$(grep -E '^onnx-node tests: [0-9]+ passed, [0-9]+ failed' <<<"$out" | tail -n 1)"
-  if [ -n "$line" ]; then
-    p="$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")"
-    f="$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")"
-    passed=$((passed + p))
-    failed=$((failed + f))
-  else
-    failed=$((failed + 1))
-  fi
-  [ $rc -eq 0 ] || status=1
+  add_suite_counts "onnx-node" "$out" "$rc"
 fi
 
 if [ -x fiji-plugin/build.sh ]; then
@@ -74,17 +80,7 @@ if [ -x fiji-plugin/build.sh ]; then
     fiji-plugin/build.sh 2>&1)"; rc=$?
   kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null
   rm -rf "$server_data"
-  echo "$out"
-  line="$(grep -E '^fiji-plugin tests: [0-9]+ passed, [0-9]+ failed' <<<"$out" | tail -n 1)"
-  if [ -n "$line" ]; then
-    p="$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")"
-    f="$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")"
-    passed=$((passed + p))
-    failed=$((failed + f))
-  else
-    failed=$((failed + 1))
-  fi
-  [ $rc -eq 0 ] || status=1
+  add_suite_counts "fiji-plugin" "$out" "$rc"
 fi
 
 [ $failed -eq 0 ] || status=1
