@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Google.Protobuf;
 using ZeroCostDL4Mic.Imaging;
 using ZeroCostDL4Mic.Protos.V1;
+using ZeroCostDL4Mic.Server.Mapping;
 using ImagingCalibration = ZeroCostDL4Mic.Imaging.Calibration;
 using WireCalibration = ZeroCostDL4Mic.Protos.V1.Calibration;
 
@@ -16,43 +17,18 @@ public static class ImageWire
 {
     public const int ChunkBytes = 1024 * 1024;
 
-    public static DType ToDType(PixelType type) => type switch
-    {
-        PixelType.UInt8 => DType.Uint8,
-        PixelType.UInt16 => DType.Uint16,
-        PixelType.Int32 => DType.Int32,
-        PixelType.Float32 => DType.Float32,
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unknown pixel type"),
-    };
+    // The dtype and calibration mappings are the server's own (ZeroCostDL4Mic.Server.Mapping), so both ends agree.
+    public static DType ToDType(PixelType type) => PixelTypes.ToDType(type);
 
-    public static PixelType ToPixelType(DType dtype) => dtype switch
-    {
-        DType.Uint8 => PixelType.UInt8,
-        DType.Uint16 => PixelType.UInt16,
-        DType.Int32 => PixelType.Int32,
-        DType.Float32 => PixelType.Float32,
-        _ => throw new InvalidDataException($"the server sent an image with an unknown dtype ({dtype})"),
-    };
+    public static PixelType ToPixelType(DType dtype) => PixelTypes.IsKnown(dtype)
+        ? PixelTypes.ToPixelType(dtype)
+        : throw new InvalidDataException($"the server sent an image with an unknown dtype ({dtype})");
 
-    public static int BytesPerPixel(PixelType type) => type switch
-    {
-        PixelType.UInt8 => 1,
-        PixelType.UInt16 => 2,
-        _ => 4,
-    };
+    public static int BytesPerPixel(PixelType type) => PixelTypes.SizeOf(PixelTypes.ToDType(type));
 
-    public static WireCalibration ToWire(ImagingCalibration calibration) => new()
-    {
-        PixelSizeX = calibration.PixelSizeX,
-        PixelSizeY = calibration.PixelSizeY,
-        PixelSizeZ = calibration.PixelSizeZ,
-        Unit = calibration.Unit ?? "",
-        FrameIntervalS = calibration.FrameIntervalSeconds,
-    };
+    public static WireCalibration ToWire(ImagingCalibration calibration) => ImageMessageWriter.ToProto(calibration);
 
-    public static ImagingCalibration FromWire(WireCalibration? calibration) => calibration is null
-        ? ImagingCalibration.None
-        : new ImagingCalibration(calibration.PixelSizeX, calibration.PixelSizeY, calibration.PixelSizeZ, calibration.Unit, calibration.FrameIntervalS);
+    public static ImagingCalibration FromWire(WireCalibration? calibration) => ImageMessageReader.ToCalibration(calibration);
 
     /// <summary>The image's pixels in its own pixel type, with a header naming it <paramref name="name"/> (sha256 set).</summary>
     public static WireImage Encode(string name, ImageData image)

@@ -3,11 +3,13 @@ package org.zerocostdl4mic.fiji.client;
 import ij.ImagePlus;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.zerocostdl4mic.fiji.Defaults;
 import org.zerocostdl4mic.fiji.converters.CalibrationConverter;
 import org.zerocostdl4mic.fiji.converters.ImageAssembler;
 import org.zerocostdl4mic.fiji.converters.ImageEncoder;
 import org.zerocostdl4mic.fiji.converters.OutputNames;
+import org.zerocostdl4mic.protos.v1.DetectedObjects;
 import org.zerocostdl4mic.protos.v1.ImageHeader;
 import org.zerocostdl4mic.protos.v1.OutputHeader;
 import org.zerocostdl4mic.protos.v1.OutputKind;
@@ -39,6 +41,15 @@ public final class Predictor {
 
     public List<Output> predict(ImagePlus input, String name, PredictHeader options, CancelSignal cancel,
                                 ProgressListener progress) {
+        return predict(input, name, options, cancel, progress, null);
+    }
+
+    /**
+     * As {@link #predict(ImagePlus, String, PredictHeader, CancelSignal, ProgressListener)}, handing the detected
+     * objects of instance networks (StarDist), sent after the label image, to {@code objects} (null: ignored).
+     */
+    public List<Output> predict(ImagePlus input, String name, PredictHeader options, CancelSignal cancel,
+                                ProgressListener progress, Consumer<DetectedObjects> objects) {
         ImageHeader header = ImageEncoder.header(input, name); // fails on a wrong pixel type before anything is sent
         CallStream<PredictRequest, PredictResponse> call = new CallStream<>(connection.address(), cancel, "Prediction");
         connection.inference().predict(call);
@@ -53,7 +64,7 @@ public final class Predictor {
                 progress.update("Sending " + name + " (" + percent(sent[0], total) + "%)", 0.5 * sent[0] / Math.max(1, total));
             });
             call.finishSending();
-            return receive(call, input, name, progress);
+            return receive(call, input, name, progress, objects);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             call.abandon("interrupted");
@@ -65,7 +76,7 @@ public final class Predictor {
     }
 
     private List<Output> receive(CallStream<PredictRequest, PredictResponse> call, ImagePlus input, String name,
-                                 ProgressListener progress) {
+                                 ProgressListener progress, Consumer<DetectedObjects> objects) {
         List<Output> outputs = new ArrayList<>();
         ImageAssembler current = null;
         OutputKind currentKind = null;
@@ -94,8 +105,12 @@ public final class Predictor {
                         progress.update("Predicting " + name + ": tile " + done + "/" + all, 0.5 + 0.5 * done / all);
                     break;
                 }
-                default:
+                case OBJECTS:
+                    if (objects != null)
+                        objects.accept(response.getObjects());
                     break;
+                default:
+                    break; // a part this plugin does not know (a newer server): ignored, never a failure
             }
             if (current != null && current.isComplete()) {
                 ImagePlus image = current.toImagePlus(OutputNames.resultTitle(input.getTitle(), currentKind));

@@ -3,6 +3,10 @@ package org.zerocostdl4mic.fiji.commands;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.WindowManager;
+import ij.macro.Interpreter;
+import java.awt.GraphicsEnvironment;
+import ij.gui.Roi;
+import ij.plugin.frame.RoiManager;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.File;
@@ -16,6 +20,7 @@ import org.zerocostdl4mic.fiji.client.UserFacingException;
 import org.zerocostdl4mic.fiji.converters.ImageConversionException;
 import org.zerocostdl4mic.fiji.converters.OutputNames;
 import org.zerocostdl4mic.protos.v1.Model;
+import org.zerocostdl4mic.protos.v1.OutputKind;
 import org.zerocostdl4mic.protos.v1.PredictHeader;
 import org.zerocostdl4mic.protos.v1.WeightsChoice;
 
@@ -59,6 +64,7 @@ public final class PredictCommand extends Command {
             dialog.addNumber("overlap in pixels (0 = network default)", Defaults.TILE_OVERLAP, 0);
             dialog.addNumber("threshold (segmentation; 0 = the model's QC threshold)", Defaults.THRESHOLD, 3);
             dialog.addChoice("weights", WEIGHTS, WEIGHTS[0]);
+            dialog.addCheckbox("add_rois (StarDist: objects to the ROI Manager)", true);
             if (!dialog.show())
                 return;
             String modelText = models.length > 0 ? dialog.nextChoice() : dialog.nextString();
@@ -69,6 +75,7 @@ public final class PredictCommand extends Command {
             int overlap = (int) dialog.nextNumber();
             double threshold = dialog.nextNumber();
             String weights = dialog.nextChoice();
+            boolean addRois = dialog.nextBoolean();
 
             if (catalog == null)
                 throw unreachable;
@@ -89,21 +96,55 @@ public final class PredictCommand extends Command {
             if (FOLDER.equals(input))
                 predictFolder(predictor, header, folder, outputFolder);
             else
-                predictCurrent(predictor, header);
+                predictCurrent(predictor, header, addRois);
         }
     }
 
-    private void predictCurrent(Predictor predictor, PredictHeader header) {
+    private void predictCurrent(Predictor predictor, PredictHeader header, boolean addRois) {
         ImagePlus imp = WindowManager.getCurrentImage();
         if (imp == null)
             throw new UserFacingException("There is no open image to predict: open one, or choose input=folder with an input_folder of images.");
         ImageJProgress progress = new ImageJProgress();
-        List<Predictor.Output> outputs = predictor.predict(imp, imp.getTitle(), header, progress, progress);
+        DetectedObjectsCollector objects = new DetectedObjectsCollector();
+        List<Predictor.Output> outputs = predictor.predict(imp, imp.getTitle(), header, progress, progress, objects);
         if (outputs.isEmpty())
             throw new UserFacingException("The server returned no result for '" + imp.getTitle() + "': see the server's log.");
-        for (Predictor.Output output : outputs)
-            output.image.show();
+        ImagePlus labels = null;
+        for (Predictor.Output output : outputs) {
+            if (output.kind == OutputKind.OUTPUT_KIND_LABELS)
+                labels = output.image;
+        }
+        for (Predictor.Output output : outputs) {
+            if (output.image != labels)
+                output.image.show();
+        }
+        if (labels != null)
+            labels.show(); // last, so that it is the current image, the one the ROIs belong to
+        if (!objects.isEmpty())
+            showObjects(objects, imp.getTitle(), labels, addRois);
         progress.done("Predicted " + imp.getTitle());
+    }
+
+    /** The objects of an instance network: a results table, the count per frame in the Log, and ROIs if asked. */
+    private static void showObjects(DetectedObjectsCollector objects, String title, ImagePlus labels, boolean addRois) {
+        String base = OutputNames.baseName(title);
+        objects.table().show(base + "_objects");
+        log(title + ": " + objects.objectCount() + " objects (" + objects.countsText() + ")");
+        if (!addRois)
+            return;
+        RoiManager manager = roiManager();
+        for (Roi roi : objects.rois(labels))
+            manager.add(labels, roi, -1);
+    }
+
+    /** The ROI Manager a macro sees: the open one, else batch mode's hidden one, else a new one. */
+    private static RoiManager roiManager() {
+        RoiManager manager = RoiManager.getInstance();
+        if (manager == null && Interpreter.isBatchMode())
+            manager = Interpreter.getBatchModeRoiManager();
+        if (manager == null)
+            manager = GraphicsEnvironment.isHeadless() ? new RoiManager(true) : RoiManager.getRoiManager();
+        return manager;
     }
 
     private void predictFolder(Predictor predictor, PredictHeader header, String folderPath, String outputPath) {
@@ -123,11 +164,18 @@ public final class PredictCommand extends Command {
             progress.update("Predicting " + (i + 1) + "/" + files.size() + ": " + file.getName(), (double) i / files.size());
             try {
                 ImagePlus imp = ImageFiles.open(file);
-                List<Predictor.Output> outputs = predictor.predict(imp, file.getName(), header, progress, progress);
+                DetectedObjectsCollector objects = new DetectedObjectsCollector();
+                List<Predictor.Output> outputs = predictor.predict(imp, file.getName(), header, progress, progress, objects);
                 for (Predictor.Output result : outputs) {
                     File target = new File(output, OutputNames.resultTitle(file.getName(), result.kind) + ".tif");
                     if (!IJ.saveAsTiff(result.image, target.getPath()))
                         throw new UserFacingException("Cannot write " + target + ": choose an output folder you can write to.");
+                }
+                if (!objects.isEmpty()) {
+                    File table = new File(output, OutputNames.baseName(file.getName()) + "_objects.csv");
+                    if (!objects.table().save(table.getPath()))
+                        throw new UserFacingException("Cannot write " + table + ": choose an output folder you can write to.");
+                    log(file.getName() + ": " + objects.objectCount() + " objects (" + objects.countsText() + ")");
                 }
                 imp.close();
                 log("predicted " + file.getName() + " -> " + outputs.size() + " result(s) in " + output);

@@ -23,6 +23,8 @@ import org.junit.rules.TemporaryFolder;
 import org.zerocostdl4mic.fiji.testing.FakeServer;
 import org.zerocostdl4mic.fiji.testing.ImageJMacros;
 import org.zerocostdl4mic.protos.v1.DType;
+import org.zerocostdl4mic.protos.v1.ExportFormat;
+import org.zerocostdl4mic.protos.v1.ExportModelRequest;
 import org.zerocostdl4mic.protos.v1.ImageHeader;
 import org.zerocostdl4mic.protos.v1.ParameterValue;
 import org.zerocostdl4mic.protos.v1.SampleRole;
@@ -328,6 +330,79 @@ public class CommandsWithFakeServerTest {
         assertTrue(new File(artefacts, "training_loss.png").isFile());
         assertFalse(new File(artefacts, "config.json").exists());
         assertEquals(FakeServer.DENOISER, last(server.qualityControls).getModelId());
+    }
+
+    @Test
+    public void stardistObjectsBecomeRoisOnTheirFramesAndATable() throws IOException {
+        String predict = "roiManager('reset');\n"
+                + "newImage('movie.tif', '16-bit ramp', 32, 24, 1, 1, 2);\n"
+                + "run('Properties...', 'channels=1 slices=1 frames=2 unit=micron pixel_width=0.5 pixel_height=0.5 voxel_depth=1');\n"
+                + "run('ZeroCostDL4Mic Predict...', 'model=nuclei input=[current image] %s');\n"
+                + "selectImage('movie_labels');\n"
+                + "getDimensions(w, h, c, z, t);\n"
+                + "s = '' + bitDepth() + '-bit t' + t + ' hyper=' + Stack.isHyperstack + ' rois=' + roiManager('count') + ' ';\n";
+        ImageJMacros.Run run = macro(String.format(predict, "add_rois")
+                + "for (i = 0; i < roiManager('count'); i++) {\n"
+                + "  roiManager('select', i); Roi.getPosition(rc, rz, rt); getSelectionCoordinates(x, y);\n"
+                + "  s = s + rc + '/' + rz + '/' + rt + '/' + getSliceNumber() + ':' + x.length + ':' + x[0] + ',' + y[0] + ';';\n"
+                + "}\n"
+                + "tb = 'movie_objects';\n"
+                + "s = s + ' rows=' + Table.size(tb);\n"
+                + "for (r = 0; r < Table.size(tb); r++) s = s + ' ' + Table.get('label', r, tb) + '/' + Table.get('frame', r, tb) + '/'"
+                + " + Table.get('centroid_y', r, tb) + '/' + Table.get('centroid_x', r, tb) + '/' + Table.get('area', r, tb);\n"
+                + "return s;\n");
+        // A T-only stack is no displayed hyperstack in batch mode, so each ROI sits on its frame as a stack position
+        // (at the screen, on a hyperstack window, the ROIs get the T position instead).
+        assertEquals(run.toString(), "16-bit t2 hyper=0 rois=5 "
+                + "0/1/0/1:4:1.5,2.5;0/1/0/1:4:1.5,8.5;0/2/0/2:4:2.5,2.5;0/2/0/2:4:2.5,8.5;0/2/0/2:4:2.5,14.5;"
+                + " rows=5 1/1/4/3/16 2/1/10/3/16 1/2/4/4/16 2/2/10/4/16 3/2/16/4/16", run.value);
+        assertTrue(run.toString(), run.log.contains("ZeroCostDL4Mic: movie.tif: 5 objects (frame 1: 2, frame 2: 3)"));
+        assertFalse(run.toString(), run.log.contains("Exception"));
+
+        // In a macro the ROIs are added only when add_rois is given; the table is always there.
+        run = macro(String.format(predict, "") + "return s + Table.size('movie_objects');\n");
+        assertEquals(run.toString(), "16-bit t2 hyper=0 rois=0 5", run.value);
+    }
+
+    @Test
+    public void exportModelSavesTheServersFileUnderItsName() throws IOException {
+        File folder = temp.newFolder("export");
+        ImageJMacros.Run run = macro("run('ZeroCostDL4Mic Export Model...', 'model=denoiser format=bioimageio folder=[" + folder + "]');\n");
+        File zip = new File(folder, "denoiser.bioimage.io.zip");
+        assertTrue(run.toString(), zip.isFile());
+        assertTrue(java.util.Arrays.equals(FakeServer.exportBytes(FakeServer.DENOISER, ExportFormat.EXPORT_FORMAT_BIOIMAGEIO),
+                Files.readAllBytes(zip.toPath())));
+        assertEquals(1, folder.list().length); // no temporary file left behind
+        assertTrue(run.toString(), run.log.contains("ZeroCostDL4Mic: exported model denoiser to " + zip.getPath()));
+        assertTrue(run.toString(), run.log.contains("DeepImageJ"));
+        ExportModelRequest sent = last(server.exports);
+        assertEquals(FakeServer.DENOISER, sent.getModelId());
+        assertEquals(ExportFormat.EXPORT_FORMAT_BIOIMAGEIO, sent.getFormat());
+        assertFalse(sent.getBinarize());
+
+        run = macro("run('ZeroCostDL4Mic Export Model...', 'model=denoiser format=onnx folder=[" + folder + "] weights=last binarize');\n");
+        File onnx = new File(folder, "denoiser.onnx");
+        assertTrue(run.toString(), onnx.isFile());
+        assertTrue(java.util.Arrays.equals(FakeServer.exportBytes(FakeServer.DENOISER, ExportFormat.EXPORT_FORMAT_ONNX),
+                Files.readAllBytes(onnx.toPath())));
+        assertEquals(ExportFormat.EXPORT_FORMAT_ONNX, last(server.exports).getFormat());
+        assertTrue(last(server.exports).getBinarize());
+    }
+
+    @Test
+    public void exportErrorsAreOneSentenceAndLeaveNoFile() throws IOException {
+        File folder = temp.newFolder("export-errors");
+        ImageJMacros.Run run = macro("run('ZeroCostDL4Mic Export Model...', 'model=nuclei format=onnx folder=[" + folder + "]');\n"
+                + "print('macro went on');\n");
+        assertTrue(run.toString(), run.log.contains("ZeroCostDL4Mic: Model 'nuclei' (stardist-2d) cannot be exported as ONNX alone: "
+                + "its polygons need the bioimage.io package: check the model"));
+        assertFalse(run.toString(), run.log.contains("macro went on"));
+        assertFalse(run.toString(), run.log.contains("Exception"));
+        run = macro("run('ZeroCostDL4Mic Export Model...', 'model=ghost folder=[" + folder + "]');\n"
+                + "print('macro went on');\n");
+        assertTrue(run.toString(), run.log.contains("ZeroCostDL4Mic: Model 'm-ghost' was not found on the server"));
+        assertFalse(run.toString(), run.log.contains("macro went on"));
+        assertEquals(0, folder.list().length);
     }
 
     private static ImagePlus image(String title, int width, int height, int slices) {

@@ -36,7 +36,7 @@ public class PluginsConfigTest {
                 type.getConstructor().newInstance();
             }
         }
-        assertEquals(5, labels.size());
+        assertEquals(6, labels.size());
         assertTrue(labels.contains("\"ZeroCostDL4Mic Predict...\""));
     }
 }

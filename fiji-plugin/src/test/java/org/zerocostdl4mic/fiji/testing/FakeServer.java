@@ -51,6 +51,7 @@ public final class FakeServer implements AutoCloseable {
     public final List<SampleHeader> uploadedSamples = Collections.synchronizedList(new ArrayList<>());
     public final List<ImageHeader> predictedInputs = Collections.synchronizedList(new ArrayList<>());
     public final List<PredictHeader> predictHeaders = Collections.synchronizedList(new ArrayList<>());
+    public final List<ExportModelRequest> exports = Collections.synchronizedList(new ArrayList<>());
     public final List<String> cancelledJobs = Collections.synchronizedList(new ArrayList<>());
     /** When set, calls must carry "authorization: Bearer <token>". */
     public volatile String requiredToken;
@@ -199,6 +200,41 @@ public final class FakeServer implements AutoCloseable {
             }
             response.onCompleted();
         }
+
+        @Override
+        public void exportModel(ExportModelRequest request, StreamObserver<FileChunk> response) {
+            exports.add(request);
+            Model model = null;
+            for (Model m : models())
+                if (m.getId().equals(request.getModelId()) && !m.getId().equals(GHOST))
+                    model = m;
+            if (model == null) {
+                response.onError(Status.NOT_FOUND.withDescription("model '" + request.getModelId() + "' was not found").asRuntimeException());
+                return;
+            }
+            boolean onnx = request.getFormat() == ExportFormat.EXPORT_FORMAT_ONNX;
+            if (onnx && model.getNetwork().startsWith("stardist")) {
+                response.onError(Status.FAILED_PRECONDITION.withDescription("model '" + model.getName()
+                        + "' (stardist-2d) cannot be exported as ONNX alone: its polygons need the bioimage.io package").asRuntimeException());
+                return;
+            }
+            String name = model.getName() + (onnx ? ".onnx" : ".bioimage.io.zip");
+            byte[] bytes = exportBytes(model.getId(), request.getFormat());
+            for (int offset = 0; offset < bytes.length; offset += CHUNK) {
+                int n = Math.min(CHUNK, bytes.length - offset);
+                response.onNext(FileChunk.newBuilder().setName(offset == 0 ? name : "").setOffset(offset)
+                        .setData(ByteString.copyFrom(bytes, offset, n)).setTotalSize(bytes.length).build());
+            }
+            response.onCompleted();
+        }
+    }
+
+    /** The bytes the fake export of a model sends: deterministic, several chunks long. */
+    public static byte[] exportBytes(String modelId, ExportFormat format) {
+        byte[] bytes = new byte[3 * CHUNK + 17];
+        for (int i = 0; i < bytes.length; i++)
+            bytes[i] = (byte) (i * 31 + modelId.length() + format.getNumber());
+        return bytes;
     }
 
     final class Datasets extends DatasetsGrpc.DatasetsImplBase {
@@ -426,10 +462,39 @@ public final class FakeServer implements AutoCloseable {
                             .setInputName(image.getName()).setTilesDone(1).setTilesTotal(1)).build());
                     if (header.getModelId().equals(NUCLEI)) {
                         send(OutputKind.OUTPUT_KIND_LABELS, DType.D_TYPE_UINT16, values, 0);
+                        sendObjects();
                         send(OutputKind.OUTPUT_KIND_PROBABILITY, DType.D_TYPE_FLOAT32, new double[values.length], 0.5);
                     } else {
                         send(OutputKind.OUTPUT_KIND_RESTORED, DType.D_TYPE_FLOAT32, values, 1);
                     }
+                }
+
+                /**
+                 * Frame f (from 0) has f + 2 objects, label k a 4x4 square polygon centred on (y, x) = (4 + 6 (k - 1), 3 + f),
+                 * the first frame in two messages; then a part this plugin does not know (an unknown field).
+                 */
+                private void sendObjects() {
+                    int planes = 1;
+                    for (int a = 0; a < image.getShapeCount() - 2; a++)
+                        planes *= (int) image.getShape(a);
+                    for (int f = 0; f < planes; f++) {
+                        int count = f + 2;
+                        for (int k = 1; k <= count; ) {
+                            DetectedObjects.Builder part = DetectedObjects.newBuilder().setInputName(image.getName()).setFrame(f)
+                                    .setFrameCount(planes).setFrameObjectCount(count);
+                            int end = f == 0 ? k : count; // frame 0: one object per message
+                            for (; k <= end; k++) {
+                                float cy = 4 + 6 * (k - 1), cx = 3 + f;
+                                part.addObjects(DetectedObject.newBuilder().setLabel(k).setCentroidY(cy).setCentroidX(cx)
+                                        .setArea(16).setProbability(0.5f + 0.1f * k)
+                                        .addPolygonY(cy - 2).addPolygonY(cy - 2).addPolygonY(cy + 2).addPolygonY(cy + 2)
+                                        .addPolygonX(cx - 2).addPolygonX(cx + 2).addPolygonX(cx + 2).addPolygonX(cx - 2));
+                            }
+                            response.onNext(PredictResponse.newBuilder().setObjects(part).build());
+                        }
+                    }
+                    response.onNext(PredictResponse.newBuilder().setUnknownFields(com.google.protobuf.UnknownFieldSet.newBuilder()
+                            .addField(99, com.google.protobuf.UnknownFieldSet.Field.newBuilder().addVarint(7).build()).build()).build());
                 }
 
                 private void send(OutputKind kind, DType dtype, double[] values, double add) {
