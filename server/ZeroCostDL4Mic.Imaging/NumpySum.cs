@@ -44,45 +44,19 @@ internal static class NumpySum
         public double Apply(float value, int index) => value;
     }
 
-    private static float Pairwise(ReadOnlySpan<float> a)
+    /// <summary>numpy's pairwise summation (8 accumulators, blocks of 128), in T's own precision.</summary>
+    private static T Pairwise<T>(ReadOnlySpan<T> a) where T : struct, System.Numerics.IFloatingPoint<T>
     {
         var n = a.Length;
         if (n < 8)
         {
-            var res = 0f;
+            var res = T.Zero;
             foreach (var v in a) res += v;
             return res;
         }
         if (n <= 128)
         {
-            float r0 = a[0], r1 = a[1], r2 = a[2], r3 = a[3], r4 = a[4], r5 = a[5], r6 = a[6], r7 = a[7];
-            var i = 8;
-            for (; i < n - n % 8; i += 8)
-            {
-                r0 += a[i]; r1 += a[i + 1]; r2 += a[i + 2]; r3 += a[i + 3];
-                r4 += a[i + 4]; r5 += a[i + 5]; r6 += a[i + 6]; r7 += a[i + 7];
-            }
-            var res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-            for (; i < n; i++) res += a[i];
-            return res;
-        }
-        var half = n / 2;
-        half -= half % 8;
-        return Pairwise(a[..half]) + Pairwise(a[half..]);
-    }
-
-    private static double Pairwise(ReadOnlySpan<double> a)
-    {
-        var n = a.Length;
-        if (n < 8)
-        {
-            var res = 0.0;
-            foreach (var v in a) res += v;
-            return res;
-        }
-        if (n <= 128)
-        {
-            double r0 = a[0], r1 = a[1], r2 = a[2], r3 = a[3], r4 = a[4], r5 = a[5], r6 = a[6], r7 = a[7];
+            T r0 = a[0], r1 = a[1], r2 = a[2], r3 = a[3], r4 = a[4], r5 = a[5], r6 = a[6], r7 = a[7];
             var i = 8;
             for (; i < n - n % 8; i += 8)
             {
