@@ -45,7 +45,6 @@ public sealed class Trainer(Device device)
         int patience = p.Int("reduce_lr_patience"), seed = p.Int("seed");
 
         using var model = run.Network.Build(p);
-        model.to(device);
         var checkpoint = run.Folder.Exists(ModelFolder.CheckpointFile)
             ? TrainingCheckpoint.FromJson(run.Folder.ReadText(ModelFolder.CheckpointFile))
             : null;
