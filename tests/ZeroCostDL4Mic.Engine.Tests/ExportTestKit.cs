@@ -18,6 +18,7 @@ static class ExportTestKit
         "care-2d" => new() { ["unet_depth"] = "2", ["unet_base_filters"] = "4", ["unet_kern_size"] = "3", ["patch_size"] = "32", ["patches_per_image"] = "4" },
         "n2v-2d" => new() { ["unet_depth"] = "2", ["unet_base_filters"] = "4", ["patch_size"] = "32" },
         "unet-2d" => new() { ["unet_depth"] = "2", ["unet_base_filters"] = "4", ["patch_size"] = "32" },
+        "stardist-2d" => new() { ["unet_depth"] = "2", ["unet_base_filters"] = "4", ["net_conv_after_unet"] = "8", ["n_rays"] = "8", ["grid"] = "2", ["patch_size"] = "32" },
         _ => throw new ArgumentException(key),
     };
 
@@ -32,9 +33,12 @@ static class ExportTestKit
     {
         var network = Registry.Definition(key);
         var p = network.ResolveParameters(TinyParameters(key));
-        var samples = key == "unet-2d"
-            ? new[] { SyntheticImages.MaskPair("a", 64, 64, 1), SyntheticImages.MaskPair("b", 64, 64, 2) }
-            : new[] { SyntheticImages.Pair("a", 64, 64, 1), SyntheticImages.Pair("b", 64, 64, 2) };
+        IReadOnlyList<TrainingSample> samples = key switch
+        {
+            "unet-2d" => new[] { SyntheticImages.MaskPair("a", 64, 64, 1), SyntheticImages.MaskPair("b", 64, 64, 2) },
+            "stardist-2d" => NucleiQuadrants.Training(64).Take(3).ToArray(),
+            _ => new[] { SyntheticImages.Pair("a", 64, 64, 1), SyntheticImages.Pair("b", 64, 64, 2) },
+        };
         var plan = network.PrepareTraining(p, samples, _ => { });
         manual_seed(7);
         var module = network.Build(p);
@@ -71,11 +75,12 @@ static class ExportTestKit
     }
 
     /// <summary>TorchSharp's prediction of a normalised NCHW batch: forward, then the network's inference head.</summary>
-    public static float[] Torch(TinyModel model, float[] input, long[] shape)
+    public static (float[] Data, long[] Shape) Torch(TinyModel model, float[] input, long[] shape)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        return model.Network.InferenceHead(model.Module.forward(tensor(input, shape))).contiguous().data<float>().ToArray();
+        var output = model.Network.InferenceHead(model.Module.forward(tensor(input, shape))).contiguous();
+        return (output.data<float>().ToArray(), output.shape);
     }
 
     public static (float[] Data, int[] Shape) Ort(byte[] onnx, float[] input, int[] shape)

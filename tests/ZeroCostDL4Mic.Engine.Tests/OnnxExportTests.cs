@@ -9,7 +9,10 @@ namespace ZeroCostDL4Mic.Engine.Tests;
 /// <summary>The ONNX writer: every network's export equals TorchSharp in ONNX Runtime 1.31 on a real image.</summary>
 public class OnnxExportTests
 {
-    public static TheoryData<string> Networks => new() { "care-2d", "n2v-2d", "unet-2d" };
+    public static TheoryData<string> Networks => new() { "care-2d", "n2v-2d", "unet-2d", "stardist-2d" };
+
+    /// <summary>StarDist's tiled prediction with both backends is compared in StarDistTests (objects, not pixels).</summary>
+    public static TheoryData<string> PixelNetworks => new() { "care-2d", "n2v-2d", "unet-2d" };
 
     [Theory]
     [MemberData(nameof(Networks))]
@@ -26,17 +29,21 @@ public class OnnxExportTests
             var crop = ExportTestKit.EmCrop(h, w, 50 + 170 * b, 40 + 90 * b);
             model.Network.Normalize(crop.Pixels, model.Config.State).Pixels.CopyTo(input, b * h * w);
         }
-        var expected = ExportTestKit.Torch(model, input, new long[] { 2, 1, h, w });
+        var (expected, expectedShape) = ExportTestKit.Torch(model, input, new long[] { 2, 1, h, w });
         var (actual, shape) = ExportTestKit.Ort(onnx, input, new[] { 2, 1, h, w });
 
-        Assert.Equal(new[] { 2, 1, h, w }, shape);
+        // One channel at the input's size; StarDist: probability and n_rays distances on its grid.
+        int grid = model.Network.OutputGrid(model.Parameters);
+        long channels = key == "stardist-2d" ? 1 + model.Parameters.Int("n_rays") : 1;
+        Assert.Equal(new long[] { 2, channels, h / grid, w / grid }, expectedShape);
+        Assert.Equal(expectedShape, shape.Select(d => (long)d));
         double error = ExportTestKit.MaxRelativeError(actual, expected);
         Assert.True(error < 1e-4, $"{key}: max relative error {error:E2}");
-        ExportTestKit.WriteFixture(key, onnx, input, new long[] { 2, 1, h, w }, expected, new long[] { 2, 1, h, w });
+        ExportTestKit.WriteFixture(key, onnx, input, new long[] { 2, 1, h, w }, expected, expectedShape);
     }
 
     [Theory]
-    [MemberData(nameof(Networks))]
+    [MemberData(nameof(PixelNetworks))]
     public void OnnxRuntime_backend_predicts_like_TorchSharp_with_the_same_tiling(string key)
     {
         using var model = ExportTestKit.Train(key, steps: 2);

@@ -46,13 +46,10 @@ public static partial class BioImageIoPackage
             "0.4" => true,
             _ => throw new InvalidInputException("bioimageio_format_version", $"'{options.FormatVersion}' is not supported; use 0.5 (default) or 0.4"),
         };
-        if (source.Network.OutputGrid(source.Parameters) != 1)
-            throw new PreconditionFailedException(
-                $"{source.Network.Key} predicts on a coarser grid than its input, which DeepImageJ cannot map back yet; export it with --format onnx");
         var processing = source.Network.DescribeExport(source.Config.State, options.Binarize);
         var (min, step, halo) = Sizes(source);
 
-        var onnx = OnnxExporter.Export(source.Network, source.Module, step);
+        var onnx = OnnxExporter.Export(source.Network, source.Module, step, outputUpsample: source.Network.OutputGrid(source.Parameters));
         var (input, side) = TestInput(source.TestImage, min, step);
         var shape = new long[] { 1, 1, side, side };
         var expected = Predict(source, processing, input, shape);
@@ -81,7 +78,10 @@ public static partial class BioImageIoPackage
         }
     }
 
-    /// <summary>The declared pre-processing, TorchSharp's forward and inference head, the declared post-processing.</summary>
+    /// <summary>
+    /// The declared pre-processing, TorchSharp's forward and inference head (nearest-upsampled to the input size
+    /// when the network predicts on a grid, as the exported graph does), the declared post-processing.
+    /// </summary>
     public static float[] Predict(PackageSource source, ExportProcessing processing, float[] rawInput, long[] shape)
     {
         var data = (float[])rawInput.Clone();
@@ -93,6 +93,8 @@ public static partial class BioImageIoPackage
             source.Module.eval();
             var device = source.Module.parameters().FirstOrDefault()?.device ?? CPU;
             var result = source.Network.InferenceHead(source.Module.forward(tensor(data, shape).to(device)));
+            int grid = source.Network.OutputGrid(source.Parameters);
+            if (grid > 1) result = nn.functional.interpolate(result, scale_factor: new double[] { grid, grid }, mode: InterpolationMode.Nearest);
             output = result.cpu().contiguous().data<float>().ToArray();
         }
         foreach (var step in processing.Postprocessing) step.Apply(output, shape);

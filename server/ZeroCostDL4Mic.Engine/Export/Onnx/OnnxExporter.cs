@@ -17,10 +17,14 @@ public static class OnnxExporter
     public const string InputName = "input";
     public const string OutputName = "output";
 
-    public static byte[] Export(NetworkDefinition network, nn.Module<Tensor, Tensor> module, int divisor, int inputChannels = 1) =>
-        Build(network, module, divisor, inputChannels).ToByteArray();
+    /// <param name="outputUpsample">
+    /// Nearest up-sampling appended after the inference head, for networks that predict on a coarser grid: a
+    /// bioimage.io output must be sized like its input (DeepImageJ misreads scaled output axes).
+    /// </param>
+    public static byte[] Export(NetworkDefinition network, nn.Module<Tensor, Tensor> module, int divisor, int inputChannels = 1, int outputUpsample = 1) =>
+        Build(network, module, divisor, inputChannels, outputUpsample).ToByteArray();
 
-    public static ModelProto Build(NetworkDefinition network, nn.Module<Tensor, Tensor> module, int divisor, int inputChannels = 1)
+    public static ModelProto Build(NetworkDefinition network, nn.Module<Tensor, Tensor> module, int divisor, int inputChannels = 1, int outputUpsample = 1)
     {
         module.eval();
         long outputChannels = OutputChannels(network, module, divisor, inputChannels);
@@ -28,6 +32,7 @@ public static class OnnxExporter
         var builder = new OnnxGraphBuilder(graph);
         var raw = builder.Layer(module, module.GetName(), InputName);
         var output = builder.Scope("inference_head", () => network.ExportInferenceHead(builder, raw));
+        if (outputUpsample > 1) output = builder.Scope("to_input_size", () => builder.UpsampleNearest(output, outputUpsample, outputUpsample));
         if (builder.IsNodeOutput(output)) builder.RenameValue(output, OutputName);
         else builder.Identity(output, OutputName);
         graph.Input.Add(Value(InputName, inputChannels));

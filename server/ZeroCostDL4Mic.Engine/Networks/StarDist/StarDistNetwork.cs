@@ -112,12 +112,21 @@ public sealed class StarDistNetwork : NetworkDefinition
     public override string ExportInferenceHead(OnnxGraphBuilder graph, string rawOutput) =>
         graph.Concat(1, graph.Sigmoid(graph.SliceChannels(rawOutput, 0, 1)), graph.SliceChannels(rawOutput, 1, long.MaxValue));
 
+    /// <summary>
+    /// The package's output is the inference head nearest-upsampled to the input size (see OnnxExporter's
+    /// outputUpsample); the notes tell DeepImageJ users how to turn it into objects without the server.
+    /// </summary>
     public override ExportProcessing DescribeExport(IReadOnlyDictionary<string, string> state, bool binarize) => new(
         new ProcessingStep[] { PercentileStep(state) }, Array.Empty<ProcessingStep>(),
-        "channel 0: object probability; channels 1..n_rays: distance to the object boundary along each ray, at grid resolution",
+        "channel 0 object probability, 1..n_rays boundary distances (px) per ray; grid cells repeated to the input size",
         "prob_dist", null,
         "StarDist post-processing (candidates above the probability threshold, polygon NMS, label rendering) is not part of the " +
-        $"network; the server does it. Thresholds: prob {Threshold(state, ProbThresholdKey, 0.5)}, nms {Threshold(state, NmsThresholdKey, 0.4)}.",
+        "network; the server does it (`dl4mic predict` writes the label image and the object table). To post-process this output " +
+        "elsewhere: take every grid-th pixel (the grid is in the parameters below), keep those whose probability exceeds " +
+        $"{Threshold(state, ProbThresholdKey, 0.5).ToString("0.###", CultureInfo.InvariantCulture)}, build each one's polygon with " +
+        "vertex k at (y + d_k sin(2 pi k / n_rays), x + d_k cos(2 pi k / n_rays)), then suppress polygons overlapping a more " +
+        $"probable one with IoU above {Threshold(state, NmsThresholdKey, 0.4).ToString("0.###", CultureInfo.InvariantCulture)} " +
+        "(stardist's non_maximum_suppression with grid 1 on this output gives the same objects).",
         new[] { "stardist", "instance-segmentation", "nuclei" });
 
     public override IReadOnlyList<OutputPlane> Finish(float[] blended, NormalizedPlane input, IReadOnlyDictionary<string, string> state, double threshold) =>
