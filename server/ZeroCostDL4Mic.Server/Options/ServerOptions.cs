@@ -41,6 +41,10 @@ public sealed class ServerOptions : IValidatableObject
                 [nameof(ChunkBytes), nameof(MaxMessageBytes)]);
     }
 
+    /// <summary>True for addresses only this machine can reach (127.0.0.0/8, ::1, localhost).</summary>
+    internal static bool IsLoopback(string? host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
+
     internal static bool IsValidHost(string? host) =>
         string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) || IPAddress.TryParse(host, out _);
 }
