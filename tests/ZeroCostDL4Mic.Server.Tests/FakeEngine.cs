@@ -11,7 +11,7 @@ namespace ZeroCostDL4Mic.Server.Tests;
 /// The server with small stand-ins for the engine, to test the gRPC layer alone (streams, chunking,
 /// status mapping) with exact control over what the engine returns or throws.
 /// </summary>
-public sealed class FakeEngineFixture : ServerFixture
+public class FakeEngineFixture : ServerFixture
 {
     public FakeDatasets DatasetStore { get; } = new();
     public byte[] WeightsFile { get; } = Enumerable.Range(0, (5 << 20) / 2 + 123).Select(i => (byte)(i * 31 % 251)).ToArray();
