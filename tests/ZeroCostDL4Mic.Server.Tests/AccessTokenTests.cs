@@ -228,6 +228,10 @@ public class OwnershipTests(RealEngineWithTokensFixture server) : IClassFixture<
         Assert.Equal("alice", model.Owner);
 
         await Denied("alice", async () => await Bob.Models.DeleteModelAsync(new DeleteModelRequest { ModelId = model.Id }));
+        // Quality control rewrites the model's QC report and thresholds, so it is the owner's too.
+        var bobsData = await PairedDataset(Bob, "bob-qc");
+        await Denied("alice", async () => await Bob.Jobs.SubmitQualityControlAsync(
+            new SubmitQualityControlRequest { ModelId = model.Id, DatasetId = bobsData.Id }));
         Assert.True((await Bob.Models.GetModelAsync(new GetModelRequest { ModelId = model.Id })).Model.Ready);
 
         await Root.Models.DeleteModelAsync(new DeleteModelRequest { ModelId = model.Id });

@@ -31,6 +31,7 @@ public interface IDatasetCatalog
 public interface IJobService
 {
     JobView SubmitTraining(TrainingRequest request, Caller caller);
+    /// <summary>Only the model's owner or an admin: QC stores its report and thresholds in the model.</summary>
     JobView SubmitQualityControl(QualityControlRequest request, Caller caller);
     JobView SubmitPrediction(BatchPredictionRequest request, Caller caller);
     /// <summary>Stored events first, then live ones; completes after the job's final event.</summary>

@@ -59,6 +59,8 @@ public sealed class JobService(DataStore store, NetworkRegistry networks, Datase
     public JobView SubmitQualityControl(QualityControlRequest request, Caller caller)
     {
         var (model, _, _) = models.Usable(request.ModelId, request.Weights);
+        // QC writes its report and the thresholds it picks into the model: a change, not a read.
+        caller.RequireMayChange(model.Owner, $"model '{model.Id}' ({model.Name})", "run quality control on");
         var dataset = datasets.Get(request.DatasetId);
         if (dataset.Kind == DatasetKind.Images)
             throw new InvalidInputException("dataset_id", $"quality control needs ground truth; '{dataset.Name}' holds images only");
