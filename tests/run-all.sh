@@ -65,18 +65,21 @@ fi
 
 if [ -x fiji-plugin/build.sh ]; then
   echo "== fiji-plugin"
-  # The plugin's integration test talks to a real server started here on a free loopback port.
+  # The plugin's integration test talks to a real server started here on a free loopback port, with an access
+  # token so that the token path (plugin and dl4mic) is what gets tested.
   port=$((20000 + RANDOM % 20000))
   while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((20000 + RANDOM % 20000)); done
   server_data="$(mktemp -d)"
+  fiji_token="fiji-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
   dotnet server/ZeroCostDL4Mic.Server/bin/Release/net10.0/ZeroCostDL4Mic.Server.dll --Server:Port="$port" \
-    --Engine:DataDirectory="$server_data" --Engine:TorchThreads=1 >"$results/fiji-server.log" 2>&1 &
+    --Engine:DataDirectory="$server_data" --Engine:TorchThreads=1 \
+    --Auth:Users:0:Name=fiji --Auth:Users:0:Token="$fiji_token" >"$results/fiji-server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 60); do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
     sleep 1
   done
-  out="$(DL4MIC_TEST_SERVER="http://127.0.0.1:$port" DL4MIC_CLI="$root/clients/ZeroCostDL4Mic.Cli/bin/Release/net10.0/dl4mic.dll" \
+  out="$(DL4MIC_TEST_SERVER="http://127.0.0.1:$port" DL4MIC_TEST_TOKEN="$fiji_token" DL4MIC_CLI="$root/clients/ZeroCostDL4Mic.Cli/bin/Release/net10.0/dl4mic.dll" \
     fiji-plugin/build.sh 2>&1)"; rc=$?
   kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null
   rm -rf "$server_data"

@@ -20,6 +20,7 @@ public static class CliApplication
         var root = new RootCommand(Description)
         {
             common.Server,
+            common.Token,
             common.Json,
             DemoCommand.Create(runner),
             ServeCommand.Create(runner),

@@ -16,6 +16,7 @@ public sealed class CommandContext : IDisposable
         var address = parse.GetValue(common.Server);
         ServerAddress = CommonOptions.TryParseAddress(address, out var uri) ? uri : new Uri(CommonOptions.DefaultServer);
         ServerGivenExplicitly = parse.GetResult(common.Server) is { Implicit: false };
+        Token = common.TokenOf(parse);
     }
 
     public ParseResult Parse { get; }
@@ -25,18 +26,21 @@ public sealed class CommandContext : IDisposable
     public Uri ServerAddress { get; private set; }
     /// <summary>True when --server was typed on the command line (not the default or the environment).</summary>
     public bool ServerGivenExplicitly { get; }
+    /// <summary>The access token sent with every call, or null.</summary>
+    public string? Token { get; private set; }
 
-    public ServerConnection Server => _server ??= new ServerConnection(ServerAddress);
+    public ServerConnection Server => _server ??= new ServerConnection(ServerAddress, Token);
 
     public T Value<T>(Option<T> option) => Parse.GetValue(option)!;
     public T Value<T>(Argument<T> argument) => Parse.GetValue(argument)!;
 
-    /// <summary>Points the context at another server (the demo's in-process one).</summary>
-    public void UseServer(Uri address)
+    /// <summary>Points the context at another server (the in-process one of demo and serve), with its token if it wants one.</summary>
+    public void UseServer(Uri address, string? token = null)
     {
         _server?.Dispose();
         _server = null;
         ServerAddress = address;
+        Token = token;
     }
 
     public void Dispose() => _server?.Dispose();

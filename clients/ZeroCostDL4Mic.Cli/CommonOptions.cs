@@ -2,11 +2,12 @@ using System.CommandLine;
 
 namespace ZeroCostDL4Mic.Cli;
 
-/// <summary>The options every command accepts: which server to talk to and whether to answer in JSON.</summary>
+/// <summary>The options every command accepts: which server to talk to, with which access token, and whether to answer in JSON.</summary>
 public sealed class CommonOptions
 {
     public const string DefaultServer = "http://127.0.0.1:5178";
     public const string ServerEnvironmentVariable = "DL4MIC_SERVER";
+    public const string TokenEnvironmentVariable = "DL4MIC_TOKEN";
 
     public CommonOptions()
     {
@@ -26,6 +27,14 @@ public sealed class CommonOptions
                 result.AddError($"--server '{value}' is not an http:// or https:// address, e.g. {DefaultServer}");
         });
 
+        // No DefaultValueFactory: help would print the token taken from the environment.
+        Token = new Option<string>("--token")
+        {
+            Description = $"Access token for a shared server (or the {TokenEnvironmentVariable} environment variable); sent as \"authorization: Bearer\"",
+            Recursive = true,
+            HelpName = "TOKEN",
+        };
+
         Json = new Option<bool>("--json")
         {
             Description = "Print machine-readable JSON on stdout (and nothing else there)",
@@ -34,7 +43,14 @@ public sealed class CommonOptions
     }
 
     public Option<string> Server { get; }
+    public Option<string> Token { get; }
     public Option<bool> Json { get; }
+
+    /// <summary>--token, else DL4MIC_TOKEN, else none (a server without tokens).</summary>
+    public string? TokenOf(ParseResult parse) =>
+        parse.GetValue(Token) is { Length: > 0 } given ? given
+        : Environment.GetEnvironmentVariable(TokenEnvironmentVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment
+        : null;
 
     public static bool TryParseAddress(string? value, out Uri address)
     {

@@ -14,6 +14,8 @@ public static class ExitCodes
     public const int JobFailed = 5;
     public const int JobCancelled = 6;
     public const int ServerError = 7;
+    /// <summary>The server wants an access token, refused the one given, or the item belongs to another user.</summary>
+    public const int AccessDenied = 8;
     /// <summary>Ctrl+C on the client (a job keeps running on the server).</summary>
     public const int Interrupted = 130;
 
@@ -28,6 +30,7 @@ public static class ExitCodes
           5  job failed
           6  job cancelled
           7  other server error
+          8  access denied (token missing or not valid, or the item belongs to another user)
           130 interrupted by Ctrl+C (a submitted job keeps running)
         """;
 
@@ -40,6 +43,7 @@ public static class ExitCodes
         StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.OutOfRange
             or StatusCode.AlreadyExists or StatusCode.ResourceExhausted => InvalidInput,
         StatusCode.Cancelled => JobCancelled,
+        StatusCode.Unauthenticated or StatusCode.PermissionDenied => AccessDenied,
         _ => ServerError,
     };
 

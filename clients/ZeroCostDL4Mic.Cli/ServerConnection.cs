@@ -1,9 +1,11 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using ZeroCostDL4Mic.Protos.V1;
 
 namespace ZeroCostDL4Mic.Cli;
 
-/// <summary>One channel to the server and the generated clients on it.</summary>
+/// <summary>One channel to the server and the generated clients on it; the access token, if any, goes with every call.</summary>
 public sealed class ServerConnection : IDisposable
 {
     // Images and files travel in 1 MiB chunks; the limit leaves room for large metadata (QC reports, listings).
@@ -11,7 +13,7 @@ public sealed class ServerConnection : IDisposable
 
     private readonly GrpcChannel _channel;
 
-    public ServerConnection(Uri address)
+    public ServerConnection(Uri address, string? token = null)
     {
         Address = address;
         _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
@@ -19,12 +21,18 @@ public sealed class ServerConnection : IDisposable
             MaxReceiveMessageSize = MessageLimitBytes,
             MaxSendMessageSize = MessageLimitBytes,
         });
-        ServerInfo = new ServerInfo.ServerInfoClient(_channel);
-        Datasets = new Datasets.DatasetsClient(_channel);
-        Networks = new Networks.NetworksClient(_channel);
-        Jobs = new Jobs.JobsClient(_channel);
-        Models = new Models.ModelsClient(_channel);
-        Inference = new Inference.InferenceClient(_channel);
+        // A header rather than CallCredentials: those are refused on plain http, which a LAN server uses.
+        var calls = token is null ? _channel.CreateCallInvoker() : _channel.Intercept(headers =>
+        {
+            headers.Add("authorization", $"Bearer {token}");
+            return headers;
+        });
+        ServerInfo = new ServerInfo.ServerInfoClient(calls);
+        Datasets = new Datasets.DatasetsClient(calls);
+        Networks = new Networks.NetworksClient(calls);
+        Jobs = new Jobs.JobsClient(calls);
+        Models = new Models.ModelsClient(calls);
+        Inference = new Inference.InferenceClient(calls);
     }
 
     public Uri Address { get; }

@@ -13,7 +13,7 @@ namespace ZeroCostDL4Mic.Server;
 
 /// <summary>
 /// Builds the gRPC server: Program.cs, the CLI (serve, demo) and the tests all start it through here.
-/// Settings come from configuration ("Server" and "Engine" sections; --Server:Port=0 on the command line).
+/// Settings come from configuration ("Server", "Auth" and "Engine" sections; --Server:Port=0 on the command line).
 /// </summary>
 public static class ServerHost
 {
@@ -37,13 +37,17 @@ public static class ServerHost
 
         var app = builder.Build();
         app.MapZeroCostServices();
+        app.Lifetime.ApplicationStarted.Register(() => LogAccessMode(app));
         return app;
     }
 
-    /// <summary>Options, Kestrel (h2c on Server:Host:Server:Port) and gRPC with the exception interceptor.</summary>
+    /// <summary>Options, Kestrel (h2c on Server:Host:Server:Port) and gRPC with the exception and access token interceptors.</summary>
     public static IServiceCollection AddZeroCostServer(this IServiceCollection services)
     {
         services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).PostConfigure(TokensFile.AddUsers)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<AccessTokens>();
 
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>>((kestrel, serverOptions) =>
         {
@@ -59,6 +63,7 @@ public static class ServerHost
         {
             // Exceptions first: interceptors added later (e.g. authentication) run inside it.
             grpc.Interceptors.Add<ExceptionInterceptor>();
+            grpc.Interceptors.Add<AccessTokenInterceptor>();
             grpc.EnableDetailedErrors = false;
         });
         services.AddOptions<global::Grpc.AspNetCore.Server.GrpcServiceOptions>().Configure<IOptions<ServerOptions>>((grpc, serverOptions) =>
@@ -79,6 +84,22 @@ public static class ServerHost
         app.MapGrpcService<InferenceService>();
         return app;
     }
+
+    /// <summary>Says at start who may use the server; a server open to the network without tokens gets a warning.</summary>
+    private static void LogAccessMode(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ServerHost).FullName!);
+        var users = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Users;
+        var host = app.Services.GetRequiredService<IOptions<ServerOptions>>().Value.Host;
+        if (users.Count > 0)
+            logger.LogInformation("Access tokens required: {Users} users, {Admins} of them admins", users.Count, users.Count(u => u.Admin));
+        else if (!ServerOptions.IsLoopback(host))
+            logger.LogWarning(OpenWithoutTokensWarning, host);
+    }
+
+    public const string OpenWithoutTokensWarning =
+        "Server:Host is {Host} and no access tokens are configured: anyone who can reach this machine can use the server and " +
+        "delete its datasets and models. Give each user a token (Auth:Users or Auth:TokensFile; dl4mic serve --tokens-file FILE).";
 
     /// <summary>
     /// The address a client on this machine can dial once the app has started: the real port when

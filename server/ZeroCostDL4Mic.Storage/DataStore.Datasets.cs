@@ -8,23 +8,26 @@ public sealed partial class DataStore
     private const string SampleColumns =
         "dataset_id, name, role, relative_path, sha256, size_bytes, pixel_type, axes, shape_json, min, max, mean, std";
 
+    private const string DatasetColumns = "id, name, kind, created_at, owner";
+
     /// <summary>Creates an empty dataset; <paramref name="kind"/> is free text ("paired", "masks", "images").</summary>
-    public DatasetRecord CreateDataset(string name, string kind)
+    public DatasetRecord CreateDataset(string name, string kind, string owner = DefaultOwner)
     {
         var dataset = new DatasetRecord(RecordIds.New(RecordIds.Dataset), Required(name, "dataset name"), kind ?? "",
-            DateTimeOffset.UtcNow);
+            DateTimeOffset.UtcNow, Required(owner, "dataset owner"));
         Write((c, t) => Sql.Execute(c, t,
-            "INSERT INTO datasets (id, name, kind, created_at) VALUES ($id, $name, $kind, $created)",
-            ("$id", dataset.Id), ("$name", dataset.Name), ("$kind", dataset.Kind), ("$created", Timestamps.ToText(dataset.CreatedAt))));
+            $"INSERT INTO datasets ({DatasetColumns}) VALUES ($id, $name, $kind, $created, $owner)",
+            ("$id", dataset.Id), ("$name", dataset.Name), ("$kind", dataset.Kind), ("$created", Timestamps.ToText(dataset.CreatedAt)),
+            ("$owner", dataset.Owner)));
         return dataset;
     }
 
     public DatasetRecord? GetDataset(string id) => Read(c => Sql.Query(c, null,
-        "SELECT id, name, kind, created_at FROM datasets WHERE id = $id", ReadDataset, ("$id", id)).SingleOrDefault());
+        $"SELECT {DatasetColumns} FROM datasets WHERE id = $id", ReadDataset, ("$id", id)).SingleOrDefault());
 
-    /// <summary>All datasets, oldest first.</summary>
-    public IReadOnlyList<DatasetRecord> ListDatasets() => Read(c => Sql.Query(c, null,
-        "SELECT id, name, kind, created_at FROM datasets ORDER BY created_at, rowid", ReadDataset));
+    /// <summary>All datasets, or those of <paramref name="owner"/> when given, oldest first.</summary>
+    public IReadOnlyList<DatasetRecord> ListDatasets(string? owner = null) => Read(c => Sql.Query(c, null,
+        $"SELECT {DatasetColumns} FROM datasets WHERE {OwnerFilter} ORDER BY created_at, rowid", ReadDataset, ("$owner", owner)));
 
     /// <summary>Removes the dataset, its sample rows and its folder <c>datasets/&lt;id&gt;</c>; false if it did not exist.</summary>
     public bool DeleteDataset(string id)
@@ -82,7 +85,7 @@ public sealed partial class DataStore
     }
 
     private static DatasetRecord ReadDataset(SqliteDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), Timestamps.FromText(r.GetString(3)));
+        new(r.GetString(0), r.GetString(1), r.GetString(2), Timestamps.FromText(r.GetString(3)), r.GetString(4));
 
     private static SampleRecord ReadSample(SqliteDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt64(5),

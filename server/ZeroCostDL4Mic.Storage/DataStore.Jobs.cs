@@ -46,9 +46,9 @@ public sealed partial class DataStore
     public JobRecord? GetJob(string id) => Read(c => Sql.Query(c, null,
         $"SELECT {JobColumns} FROM jobs WHERE id = $id", ReadJob, ("$id", id)).SingleOrDefault());
 
-    /// <summary>All jobs, newest first.</summary>
-    public IReadOnlyList<JobRecord> ListJobs() => Read(c => Sql.Query(c, null,
-        $"SELECT {JobColumns} FROM jobs ORDER BY created_at DESC, rowid DESC", ReadJob));
+    /// <summary>All jobs, or those of <paramref name="owner"/> when given, newest first.</summary>
+    public IReadOnlyList<JobRecord> ListJobs(string? owner = null) => Read(c => Sql.Query(c, null,
+        $"SELECT {JobColumns} FROM jobs WHERE {OwnerFilter} ORDER BY created_at DESC, rowid DESC", ReadJob, ("$owner", owner)));
 
     /// <summary>Jobs in any of the given states, oldest first (queue order).</summary>
     public IReadOnlyList<JobRecord> ListJobsInStates(params string[] states)

@@ -5,7 +5,7 @@ namespace ZeroCostDL4Mic.Storage;
 public sealed partial class DataStore
 {
     private const string ModelColumns =
-        "id, name, network, config_json, dataset_id, base_model_id, training_job_id, created_at, ready, history_json, qc_json";
+        "id, name, network, config_json, dataset_id, base_model_id, training_job_id, created_at, ready, history_json, qc_json, owner";
 
     /// <summary>Inserts the model; an empty Id gets a new <c>mdl_</c> id and an unset CreatedAt gets now. Returns the stored record.</summary>
     public ModelRecord CreateModel(ModelRecord model)
@@ -22,7 +22,7 @@ public sealed partial class DataStore
                 throw new InvalidOperationException($"model '{stored.Id}' already exists");
             return Sql.Execute(c, t, $"""
                 INSERT INTO models ({ModelColumns})
-                VALUES ($id, $name, $network, $config, $ds, $base, $job, $created, $ready, $history, $qc)
+                VALUES ($id, $name, $network, $config, $ds, $base, $job, $created, $ready, $history, $qc, $owner)
                 """, ModelParameters(stored));
         });
         return stored;
@@ -35,7 +35,7 @@ public sealed partial class DataStore
         var changed = Write((c, t) => Sql.Execute(c, t, """
             UPDATE models SET name = $name, network = $network, config_json = $config, dataset_id = $ds,
                 base_model_id = $base, training_job_id = $job, created_at = $created, ready = $ready,
-                history_json = $history, qc_json = $qc
+                history_json = $history, qc_json = $qc, owner = $owner
             WHERE id = $id
             """, ModelParameters(model)));
         if (changed == 0) throw new KeyNotFoundException($"model '{model.Id}' does not exist");
@@ -44,9 +44,9 @@ public sealed partial class DataStore
     public ModelRecord? GetModel(string id) => Read(c => Sql.Query(c, null,
         $"SELECT {ModelColumns} FROM models WHERE id = $id", ReadModel, ("$id", id)).SingleOrDefault());
 
-    /// <summary>All models, oldest first.</summary>
-    public IReadOnlyList<ModelRecord> ListModels() => Read(c => Sql.Query(c, null,
-        $"SELECT {ModelColumns} FROM models ORDER BY created_at, rowid", ReadModel));
+    /// <summary>All models, or those of <paramref name="owner"/> when given, oldest first.</summary>
+    public IReadOnlyList<ModelRecord> ListModels(string? owner = null) => Read(c => Sql.Query(c, null,
+        $"SELECT {ModelColumns} FROM models WHERE {OwnerFilter} ORDER BY created_at, rowid", ReadModel, ("$owner", owner)));
 
     /// <summary>Removes the model row and its folder <c>models/&lt;id&gt;</c>; false if there was no row.</summary>
     public bool DeleteModel(string id)
@@ -63,10 +63,10 @@ public sealed partial class DataStore
         ("$id", m.Id), ("$name", m.Name ?? ""), ("$network", m.Network ?? ""), ("$config", m.ConfigJson ?? ""),
         ("$ds", m.DatasetId ?? ""), ("$base", m.BaseModelId), ("$job", m.TrainingJobId),
         ("$created", Timestamps.ToText(m.CreatedAt)), ("$ready", m.Ready ? 1 : 0),
-        ("$history", m.HistoryJson ?? ""), ("$qc", m.QcJson ?? ""),
+        ("$history", m.HistoryJson ?? ""), ("$qc", m.QcJson ?? ""), ("$owner", Required(m.Owner, "model owner")),
     ];
 
     private static ModelRecord ReadModel(SqliteDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.NullableString(5),
-            r.NullableString(6), Timestamps.FromText(r.GetString(7)), r.GetInt64(8) != 0, r.GetString(9), r.GetString(10));
+            r.NullableString(6), Timestamps.FromText(r.GetString(7)), r.GetInt64(8) != 0, r.GetString(9), r.GetString(10), r.GetString(11));
 }

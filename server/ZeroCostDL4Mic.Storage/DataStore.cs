@@ -12,6 +12,11 @@ namespace ZeroCostDL4Mic.Storage;
 public sealed partial class DataStore : IDisposable
 {
     public const string DatabaseFileName = "metadata.db";
+
+    /// <summary>
+    /// The owner of everything on a server without access tokens, and of rows written before owners were recorded.
+    /// </summary>
+    public const string DefaultOwner = "local";
     private const int BusyTimeoutMilliseconds = 10_000;
 
     private readonly string _connectionString;
@@ -119,6 +124,9 @@ public sealed partial class DataStore : IDisposable
             return result;
         }
     }
+
+    /// <summary>The WHERE clause of the list queries: every row when $owner is NULL, else that owner's rows.</summary>
+    private const string OwnerFilter = "($owner IS NULL OR owner = $owner)";
 
     private static string Required(string? value, string what) =>
         string.IsNullOrEmpty(value) ? throw new ArgumentException($"{what} must not be empty", what) : value;

@@ -50,7 +50,7 @@ public class CommandParsingTests
     }
 
     [Fact]
-    public async Task Every_command_accepts_server_and_json()
+    public async Task Every_command_accepts_server_token_and_json()
     {
         string[][] commands =
         [
@@ -64,6 +64,7 @@ public class CommandParsingTests
             var run = await CliRun.RunAsync([.. command, "--help"]);
             Assert.True(run.ExitCode == 0, $"{string.Join(" ", command)}: {run}");
             Assert.Contains("--server", run.Stdout);
+            Assert.Contains("--token", run.Stdout);
             Assert.Contains("--json", run.Stdout);
         }
     }

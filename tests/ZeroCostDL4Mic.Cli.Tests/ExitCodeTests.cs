@@ -19,7 +19,8 @@ public class ExitCodeTests
     [InlineData(StatusCode.Internal, 7)]
     [InlineData(StatusCode.Unknown, 7)]
     [InlineData(StatusCode.Unimplemented, 7)]
-    [InlineData(StatusCode.PermissionDenied, 7)]
+    [InlineData(StatusCode.PermissionDenied, 8)]
+    [InlineData(StatusCode.Unauthenticated, 8)]
     public void Status_codes_map_to_documented_exit_codes(StatusCode status, int exitCode) =>
         Assert.Equal(exitCode, ExitCodes.FromStatusCode(status));
 
@@ -34,7 +35,7 @@ public class ExitCodeTests
     [Fact]
     public void Every_exit_code_is_documented()
     {
-        foreach (var code in new[] { 0, 1, 2, 3, 4, 5, 6, 7, 130 })
+        foreach (var code in new[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 130 })
             Assert.Contains($"  {code} ", ExitCodes.HelpText);
     }
 }

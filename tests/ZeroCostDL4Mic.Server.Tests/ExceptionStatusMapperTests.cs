@@ -14,6 +14,9 @@ public class ExceptionStatusMapperTests
         Assert.Equal("model 'm1' not found", Map(new NotFoundException("model", "m1")).Status.Detail);
         Assert.Equal(StatusCode.FailedPrecondition, Map(new PreconditionFailedException("model is still training")).StatusCode);
         Assert.Equal(StatusCode.ResourceExhausted, Map(new LimitExceededException("too big")).StatusCode);
+        var denied = Map(new PermissionDeniedException("dataset 'ds_1' (nuclei) belongs to alice; only alice or an admin can delete it (you are bob)"));
+        Assert.Equal((StatusCode.PermissionDenied, "dataset 'ds_1' (nuclei) belongs to alice; only alice or an admin can delete it (you are bob)"),
+            (denied.StatusCode, denied.Status.Detail));
         Assert.Equal(StatusCode.InvalidArgument, Map(new ArgumentException("bad name")).StatusCode);
         var image = Map(new ImageFormatException("cells.tif: file ends inside strip 3"));
         Assert.Equal((StatusCode.InvalidArgument, "cells.tif: file ends inside strip 3"), (image.StatusCode, image.Status.Detail));

@@ -11,7 +11,7 @@ namespace ZeroCostDL4Mic.Server.Tests;
 /// The server with small stand-ins for the engine, to test the gRPC layer alone (streams, chunking,
 /// status mapping) with exact control over what the engine returns or throws.
 /// </summary>
-public sealed class FakeEngineFixture : ServerFixture
+public class FakeEngineFixture : ServerFixture
 {
     public FakeDatasets DatasetStore { get; } = new();
     public byte[] WeightsFile { get; } = Enumerable.Range(0, (5 << 20) / 2 + 123).Select(i => (byte)(i * 31 % 251)).ToArray();
@@ -34,15 +34,15 @@ public sealed class FakeDatasets : IDatasetCatalog
     private readonly Dictionary<string, (DatasetView View, List<(SampleRole Role, string Name, ImageData Image)> Samples)> _sets = new();
     public IReadOnlyList<(SampleRole Role, string Name, ImageData Image)> Samples(string id) => _sets[id].Samples;
 
-    public DatasetView Create(string name, DatasetKind kind)
+    public DatasetView Create(string name, DatasetKind kind, Caller caller)
     {
         if (name.Contains("..")) throw new ArgumentException($"dataset name '{name}' must not contain '..'", nameof(name));
-        var view = new DatasetView($"ds{_sets.Count + 1}", name, kind, DateTimeOffset.UtcNow, 0, 0, []);
+        var view = new DatasetView($"ds{_sets.Count + 1}", name, kind, DateTimeOffset.UtcNow, 0, 0, [], caller.Name);
         _sets[view.Id] = (view, []);
         return view;
     }
 
-    public SampleStoreOutcome StoreSample(string datasetId, SampleRole role, string sampleName, ImageData image)
+    public SampleStoreOutcome StoreSample(string datasetId, SampleRole role, string sampleName, ImageData image, Caller caller)
     {
         var samples = Find(datasetId).Samples;
         if (samples.Any(s => s.Name == sampleName && s.Role == role && s.Image.Pixels.SequenceEqual(image.Pixels)))
@@ -57,8 +57,9 @@ public sealed class FakeDatasets : IDatasetCatalog
         return view with { SampleCount = samples.Count };
     }
 
-    public IReadOnlyList<DatasetView> List() => _sets.Keys.Select(Get).ToList();
-    public void Delete(string id) => _sets.Remove(Find(id).View.Id);
+    public DatasetView GetChangeable(string id, Caller caller) => Get(id);
+    public IReadOnlyList<DatasetView> List(string? owner = null) => _sets.Keys.Select(Get).Where(d => owner is null || d.Owner == owner).ToList();
+    public void Delete(string id, Caller caller) => _sets.Remove(Find(id).View.Id);
 
     private (DatasetView View, List<(SampleRole Role, string Name, ImageData Image)> Samples) Find(string id) =>
         _sets.TryGetValue(id, out var set) ? set : throw new NotFoundException("dataset", id);
@@ -117,22 +118,22 @@ public sealed class FakeJobs : IJobService
         yield return new JobEventView(jobId, 5, T0, new JobStateChanged(JobState.Succeeded));
     }
 
-    public JobView SubmitTraining(TrainingRequest request) =>
+    public JobView SubmitTraining(TrainingRequest request, Caller caller) =>
         throw new InvalidInputException("2 parameters are invalid",
             request.Parameters.Keys.Select(k => new FieldViolation($"parameters.{k}", "bad")).ToList());
-    public JobView SubmitQualityControl(QualityControlRequest request) => throw new PreconditionFailedException("model 'm1' is still training");
-    public JobView SubmitPrediction(BatchPredictionRequest request) => throw new LimitExceededException("too many jobs queued");
-    public JobView Cancel(string jobId) => throw new NotFoundException("job", jobId);
-    public IReadOnlyList<JobView> List() => [];
+    public JobView SubmitQualityControl(QualityControlRequest request, Caller caller) => throw new PreconditionFailedException("model 'm1' is still training");
+    public JobView SubmitPrediction(BatchPredictionRequest request, Caller caller) => throw new LimitExceededException("too many jobs queued");
+    public JobView Cancel(string jobId, Caller caller) => throw new NotFoundException("job", jobId);
+    public IReadOnlyList<JobView> List(string? owner = null) => [];
     public JobView Get(string jobId) => throw new NotFoundException("job", jobId);
     public Stream OpenOutputFile(string jobId, string fileName) => throw new NotFoundException("file", fileName);
 }
 
 public sealed class FakeModels(byte[] weights) : IModelCatalog
 {
-    public IReadOnlyList<ModelView> List() => [];
+    public IReadOnlyList<ModelView> List(string? owner = null) => [];
     public ModelView Get(string id) => throw new NotFoundException("model", id);
-    public void Delete(string id) => throw new NotFoundException("model", id);
+    public void Delete(string id, Caller caller) => throw new NotFoundException("model", id);
     public Stream OpenFile(string modelId, string fileName) =>
         modelId == "m1" && fileName == "weights_best.pt" ? new MemoryStream(weights, writable: false) : throw new NotFoundException("file", fileName);
 }

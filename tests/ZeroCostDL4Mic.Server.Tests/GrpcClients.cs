@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using ZeroCostDL4Mic.Imaging;
 using ZeroCostDL4Mic.Protos.V1;
@@ -22,6 +23,14 @@ public static class GrpcClients
         MaxReceiveMessageSize = 16 << 20,
         MaxSendMessageSize = 16 << 20,
     });
+
+    /// <summary>Calls on the channel that carry "authorization: Bearer &lt;token&gt;", as dl4mic and the Fiji plugin send it.</summary>
+    public static CallInvoker WithToken(this GrpcChannel channel, string token) =>
+        channel.Intercept(metadata =>
+        {
+            metadata.Add("authorization", $"Bearer {token}");
+            return metadata;
+        });
 
     public static IEnumerable<UploadSamplesRequest> UploadMessages(string datasetId, params UploadFile[] files)
     {

@@ -91,6 +91,36 @@ public sealed class PersistenceTests : IDisposable
         Assert.Contains("newer", error.Message);
     }
 
+    [Fact]
+    public void A_database_from_before_owners_is_upgraded_and_its_rows_belong_to_local()
+    {
+        // The schema as released before owners (migration 1 alone), filled the way that server wrote rows.
+        using (new DataStore(_dir.Path, [SchemaMigrations.All[0]])) { }
+        using (var connection = OpenRaw())
+        {
+            Scalar(connection, "INSERT INTO datasets (id, name, kind, created_at) VALUES ('ds_old', 'old set', 'paired', '2025-01-01T00:00:00.0000000Z')");
+            Scalar(connection, """
+                INSERT INTO models (id, name, network, config_json, dataset_id, base_model_id, training_job_id, created_at, ready, history_json, qc_json)
+                VALUES ('mdl_old', 'old model', 'care-2d', '{}', 'ds_old', NULL, 'job_old', '2025-01-01T00:00:00.0000000Z', 1, '', '')
+                """);
+            Scalar(connection, """
+                INSERT INTO jobs (id, kind, state, network, dataset_id, model_id, request_json, created_at, epoch, epochs, loss, val_loss, message, owner)
+                VALUES ('job_old', 'training', 'succeeded', 'care-2d', 'ds_old', 'mdl_old', '{}', '2025-01-01T00:00:00.0000000Z', 3, 3, 0.1, 0.2, 'done', NULL)
+                """);
+        }
+
+        using var store = _dir.Open();
+        Assert.Equal(SchemaMigrations.LatestVersion, store.SchemaVersion);
+        Assert.Equal(DataStore.DefaultOwner, store.GetDataset("ds_old")!.Owner);
+        Assert.Equal("old set", store.GetDataset("ds_old")!.Name);
+        Assert.Equal(DataStore.DefaultOwner, store.GetModel("mdl_old")!.Owner);
+        Assert.Equal(DataStore.DefaultOwner, store.GetJob("job_old")!.Owner);
+        Assert.Equal(["ds_old"], store.ListDatasets(DataStore.DefaultOwner).Select(d => d.Id));
+        // New rows take the owner they are given, next to the upgraded ones.
+        var mine = store.CreateDataset("new set", "images", "alice");
+        Assert.Equal("alice", store.GetDataset(mine.Id)!.Owner);
+    }
+
     private SqliteConnection OpenRaw()
     {
         var connection = new SqliteConnection($"Data Source={Path.Combine(_dir.Path, DataStore.DatabaseFileName)};Pooling=False");

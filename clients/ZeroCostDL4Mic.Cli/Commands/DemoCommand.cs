@@ -86,7 +86,7 @@ public static class DemoCommand
             console.Note($"starting an in-process server (data in {dataFolder})");
             ownServer = await InProcessServer.StartAsync(
                 new InProcessServerSettings(dataFolder, MinimumLogLevel: LogLevel.Warning), context.Cancellation);
-            context.UseServer(ownServer.Address);
+            context.UseServer(ownServer.Address, ownServer.OwnToken);
         }
         try
         {

@@ -27,6 +27,8 @@ public static class InfoCommand
             grid.AddRow("cuda available", info.CudaAvailable ? "yes" : "no");
             grid.AddRow("max image size", info.MaxImageBytes > 0 ? Rendering.Names.Bytes(info.MaxImageBytes) : "-");
             grid.AddRow("concurrent trainings", info.MaxConcurrentTrainings.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            grid.AddRow("access tokens", info.AccessTokenRequired ? "required" : "not required");
+            grid.AddRow("you are", Markup.Escape(info.User) + (info.Admin ? " (admin)" : ""));
             context.Console.Stdout.Write(grid);
             return ExitCodes.Ok;
         });

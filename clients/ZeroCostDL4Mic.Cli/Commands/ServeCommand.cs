@@ -31,13 +31,21 @@ public static class ServeCommand
         var device = new Option<string>("--device") { Description = "Compute device", DefaultValueFactory = _ => "auto", HelpName = "auto|cpu|cuda" };
         device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
 
-        var command = new Command("serve", "Run the ZeroCostDL4Mic server in this process until Ctrl+C") { dataDir, port, host, device };
+        var tokensFile = new Option<string>("--tokens-file")
+        {
+            Description = "JSON file of users and their access tokens, for a server shared on the network " +
+                          "({ \"users\": [ { \"name\": \"alice\", \"token\": \"...\", \"admin\": false } ] }); without it, no token is needed",
+            HelpName = "FILE",
+        };
+
+        var command = new Command("serve", "Run the ZeroCostDL4Mic server in this process until Ctrl+C") { dataDir, port, host, device, tokensFile };
         runner.Bind(command, async context =>
         {
-            var settings = new InProcessServerSettings(context.Value(dataDir), context.Value(host), context.Value(port), context.Value(device));
+            var settings = new InProcessServerSettings(context.Value(dataDir), context.Value(host), context.Value(port), context.Value(device),
+                TokensFile: context.Parse.GetValue(tokensFile));
             await using var server = await InProcessServer.StartAsync(settings, context.Cancellation);
             var dataPath = Path.GetFullPath(settings.DataDirectory);
-            context.UseServer(server.Address);
+            context.UseServer(server.Address, server.OwnToken);
             var info = await context.Server.ServerInfo.GetServerInfoAsync(new GetServerInfoRequest(), cancellationToken: context.Cancellation);
             if (context.Json)
                 JsonOutput.Write(context.Console, new JsonObject
@@ -50,7 +58,7 @@ public static class ServeCommand
             else
                 context.Console.Output.WriteLine(server.Address.ToString().TrimEnd('/'));
             context.Console.Note($"dl4mic server {info.Version} listening on {string.Join(", ", server.BoundAddresses)}, device {info.Device}, " +
-                                 $"data in {dataPath}; Ctrl+C stops it");
+                                 $"data in {dataPath}, {(info.AccessTokenRequired ? "access tokens required" : "no access tokens")}; Ctrl+C stops it");
             try
             {
                 await server.WaitForShutdownAsync(context.Cancellation);

@@ -22,6 +22,11 @@ public static class SharedOptions
     public static Option<string> Required(string name, string description, string helpName) =>
         new(name) { Description = description, Required = true, HelpName = helpName };
 
+    /// <summary>--mine and --owner USER of the list verbs; on a server without tokens everything is the user "local".</summary>
+    public static (Option<bool> Mine, Option<string> Owner) OwnerFilter(string items) =>
+        (new Option<bool>("--mine") { Description = $"Only your own {items} (those of the user your --token belongs to)" },
+         new Option<string>("--owner") { Description = $"Only the {items} of this user", HelpName = "USER" });
+
     public static Argument<string> Id(string name, string description) => new(name) { Description = description };
 
     /// <summary>An int option that must be at least <paramref name="minimum"/> (a usage error otherwise).</summary>

@@ -4,13 +4,16 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ZeroCostDL4Mic.Server;
+using ZeroCostDL4Mic.Server.Options;
 
 namespace ZeroCostDL4Mic.Cli.Hosting;
 
-/// <summary>Settings of a server run inside the dl4mic process (`serve`, `demo`).</summary>
+/// <summary>Settings of a server run inside the dl4mic process (`serve`, `demo`); TokensFile lists the users of a shared server.</summary>
 public sealed record InProcessServerSettings(
-    string DataDirectory, string Host = "127.0.0.1", int Port = 0, string Device = "auto", LogLevel MinimumLogLevel = LogLevel.Information);
+    string DataDirectory, string Host = "127.0.0.1", int Port = 0, string Device = "auto", LogLevel MinimumLogLevel = LogLevel.Information,
+    string? TokensFile = null);
 
 /// <summary>
 /// The gRPC server hosted in this process through ServerHost, logging to stderr (stdout stays for results);
@@ -31,12 +34,26 @@ public sealed class InProcessServer : IAsyncDisposable
     public IReadOnlyList<string> BoundAddresses =>
         _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
 
+    /// <summary>
+    /// A token the hosting process may use to call its own server (the first admin's, else the first user's), or
+    /// null on a server without tokens.
+    /// </summary>
+    public string? OwnToken
+    {
+        get
+        {
+            var users = _app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Users;
+            return (users.FirstOrDefault(u => u.Admin) ?? users.FirstOrDefault())?.Token;
+        }
+    }
+
     public static string[] Arguments(InProcessServerSettings settings) =>
     [
         "--Engine:DataDirectory", Path.GetFullPath(settings.DataDirectory),
         "--Server:Host", settings.Host,
         "--Server:Port", settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--Engine:Device", settings.Device,
+        .. settings.TokensFile is { Length: > 0 } tokens ? ["--Auth:TokensFile", Path.GetFullPath(tokens)] : Array.Empty<string>(),
     ];
 
     public static async Task<InProcessServer> StartAsync(InProcessServerSettings settings, CancellationToken cancellation)

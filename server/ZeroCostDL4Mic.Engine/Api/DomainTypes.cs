@@ -26,7 +26,7 @@ public sealed record SampleView(
 
 public sealed record DatasetView(
     string Id, string Name, DatasetKind Kind, DateTimeOffset CreatedAt, int SampleCount, long SizeBytes,
-    IReadOnlyList<SampleView> Samples);
+    IReadOnlyList<SampleView> Samples, string Owner);
 
 public enum SampleStoreOutcome { Stored, Unchanged }
 
@@ -51,7 +51,7 @@ public sealed record JobView(
     string Id, JobKind Kind, JobState State, string? Network, string? DatasetId, string? ModelId,
     DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
     int Epoch, int Epochs, double Loss, double ValLoss, TimeSpan? Eta, string Message,
-    IReadOnlyList<FileView> Files);
+    IReadOnlyList<FileView> Files, string Owner);
 
 public sealed record QcMetricValue(string Name, double Value);
 
@@ -64,7 +64,7 @@ public sealed record HistoryRow(int Epoch, double Loss, double ValLoss, double L
 public sealed record ModelView(
     string Id, string Name, string Network, IReadOnlyDictionary<string, string> Parameters,
     string DatasetId, string? BaseModelId, DateTimeOffset CreatedAt, IReadOnlyList<HistoryRow> History,
-    QcReport? Qc, IReadOnlyList<FileView> Files, string? TrainingJobId, bool Ready);
+    QcReport? Qc, IReadOnlyList<FileView> Files, string? TrainingJobId, bool Ready, string Owner);
 
 /// <summary>One event of a job's stream; Body is one of the JobEventBody records.</summary>
 public sealed record JobEventView(string JobId, long Sequence, DateTimeOffset Time, JobEventBody Body);

@@ -25,5 +25,5 @@ public interface IModelImporter
     /// Registers a bioimage.io package with ONNX weights as a prediction-only model. A package without rdf.yaml,
     /// with a malformed rdf.yaml, a missing file or a wrong sha256 is refused with InvalidInputException naming it.
     /// </summary>
-    ModelView Import(string fileName, byte[] package);
+    ModelView Import(string fileName, byte[] package, Caller caller);
 }

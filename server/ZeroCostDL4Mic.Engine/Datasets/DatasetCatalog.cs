@@ -11,15 +11,15 @@ namespace ZeroCostDL4Mic.Engine.Datasets;
 /// <summary>Datasets as named samples with one TIFF per role, stored under datasets/&lt;id&gt;/&lt;role&gt;/.</summary>
 public sealed class DatasetCatalog(DataStore store) : IDatasetCatalog
 {
-    public DatasetView Create(string name, DatasetKind kind)
+    public DatasetView Create(string name, DatasetKind kind, Caller caller)
     {
         SafeNames.Validate(name, "dataset name");
-        return View(store.CreateDataset(name, KindText(kind)), withSamples: false);
+        return View(store.CreateDataset(name, KindText(kind), caller.Name), withSamples: false);
     }
 
-    public SampleStoreOutcome StoreSample(string datasetId, SampleRole role, string sampleName, ImageData image)
+    public SampleStoreOutcome StoreSample(string datasetId, SampleRole role, string sampleName, ImageData image, Caller caller)
     {
-        var dataset = Record(datasetId);
+        var dataset = Changeable(datasetId, caller, "add samples to");
         SafeNames.Validate(sampleName, "sample name");
         var kind = ParseKind(dataset.Kind);
         if (kind == DatasetKind.Images && role != SampleRole.Source)
@@ -50,11 +50,13 @@ public sealed class DatasetCatalog(DataStore store) : IDatasetCatalog
 
     public DatasetView Get(string id) => View(Record(id), withSamples: true);
 
-    public IReadOnlyList<DatasetView> List() => store.ListDatasets().Select(d => View(d, withSamples: false)).ToList();
+    public DatasetView GetChangeable(string id, Caller caller) => View(Changeable(id, caller, "add samples to"), withSamples: false);
 
-    public void Delete(string id)
+    public IReadOnlyList<DatasetView> List(string? owner = null) => store.ListDatasets(owner).Select(d => View(d, withSamples: false)).ToList();
+
+    public void Delete(string id, Caller caller)
     {
-        Record(id);
+        Changeable(id, caller, "delete");
         store.DeleteDataset(id);
     }
 
@@ -88,6 +90,13 @@ public sealed class DatasetCatalog(DataStore store) : IDatasetCatalog
 
     DatasetRecord Record(string id) => store.GetDataset(id) ?? throw new NotFoundException("dataset", id);
 
+    DatasetRecord Changeable(string id, Caller caller, string action)
+    {
+        var record = Record(id);
+        caller.RequireMayChange(record.Owner, $"dataset '{id}' ({record.Name})", action);
+        return record;
+    }
+
     DatasetView View(DatasetRecord record, bool withSamples)
     {
         var samples = store.ListSamples(record.Id);
@@ -98,7 +107,7 @@ public sealed class DatasetCatalog(DataStore store) : IDatasetCatalog
         var views = withSamples
             ? samples.Select(s => new SampleView(s.Name, ParseRole(s.Role), Enum.Parse<PixelType>(s.PixelType), s.Axes, s.Shape, s.Sha256, s.Min, s.Max, s.Mean, s.Std)).ToList()
             : new List<SampleView>();
-        return new DatasetView(record.Id, record.Name, kind, record.CreatedAt, complete, samples.Sum(s => s.SizeBytes), views);
+        return new DatasetView(record.Id, record.Name, kind, record.CreatedAt, complete, samples.Sum(s => s.SizeBytes), views, record.Owner);
     }
 
     /// <summary>Identity of an image's content: type, axes, shape and pixels, independent of the TIFF encoding.</summary>

@@ -30,3 +30,6 @@ public sealed class PreconditionFailedException(string message) : EngineExceptio
 
 /// <summary>A configured limit was hit, e.g. image size (gRPC RESOURCE_EXHAUSTED).</summary>
 public sealed class LimitExceededException(string message) : EngineException(message);
+
+/// <summary>The caller may read the item but not change it: it belongs to another user (gRPC PERMISSION_DENIED).</summary>
+public sealed class PermissionDeniedException(string message) : EngineException(message);

@@ -15,7 +15,7 @@ namespace ZeroCostDL4Mic.Engine.Export;
 /// </summary>
 public sealed class ModelImporter(DataStore store, ModelCatalog models) : IModelImporter
 {
-    public ModelView Import(string fileName, byte[] package)
+    public ModelView Import(string fileName, byte[] package, Caller caller)
     {
         if (package.Length == 0) throw new InvalidInputException("package", "is empty");
         var (description, files) = PackageReader.Read(package);
@@ -31,7 +31,7 @@ public sealed class ModelImporter(DataStore store, ModelCatalog models) : IModel
         };
         if (description.SourceNetwork is { } network) state["source_network"] = network;
         var config = new ModelConfig(ModelConfig.CurrentVersion, ImportedNetwork.NetworkKey, new Dictionary<string, string>(), state);
-        var record = store.CreateModel(new ModelRecord("", name, ImportedNetwork.NetworkKey, config.ToJson(), "", null, null, default, false, "", ""));
+        var record = store.CreateModel(new ModelRecord("", name, ImportedNetwork.NetworkKey, config.ToJson(), "", null, null, default, false, "", "", caller.Name));
         try
         {
             var folder = models.Folder(record.Id);

@@ -41,7 +41,10 @@ static class JobRecords
 
     public static JobView View(JobRecord r, TimeSpan? eta, IReadOnlyList<FileView> files) => new(
         r.Id, Kind(r.Kind), State(r.State), r.Network, r.DatasetId, r.ModelId, r.CreatedAt, r.StartedAt, r.FinishedAt,
-        r.Epoch, r.Epochs, r.Loss, r.ValLoss, eta, r.Message, files);
+        r.Epoch, r.Epochs, r.Loss, r.ValLoss, eta, r.Message, files, Owner(r));
+
+    /// <summary>The job's owner; the column is nullable because jobs existed before owners did.</summary>
+    public static string Owner(JobRecord r) => r.Owner ?? DataStore.DefaultOwner;
 
     public static string OutputDirectory(string jobId) => $"jobs/{jobId}/outputs";
 }

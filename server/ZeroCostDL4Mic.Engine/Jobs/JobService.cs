@@ -12,7 +12,7 @@ namespace ZeroCostDL4Mic.Engine.Jobs;
 public sealed class JobService(DataStore store, NetworkRegistry networks, DatasetCatalog datasets, ModelCatalog models, JobQueue queue, JobEventHub events)
     : IJobService
 {
-    public JobView SubmitTraining(TrainingRequest request)
+    public JobView SubmitTraining(TrainingRequest request, Caller caller)
     {
         var network = networks.Definition(request.Network);
         var dataset = datasets.Get(request.DatasetId);
@@ -48,34 +48,36 @@ public sealed class JobService(DataStore store, NetworkRegistry networks, Datase
 
         var config = new ModelConfig(ModelConfig.CurrentVersion, network.Key, new Dictionary<string, string>(parameters.Values), new());
         var model = store.CreateModel(new ModelRecord("", name, network.Key, config.ToJson(), dataset.Id, baseId, null,
-            DateTimeOffset.UtcNow, false, "", ""));
+            DateTimeOffset.UtcNow, false, "", "", caller.Name));
         models.Folder(model.Id).WriteText(ModelFolder.ConfigFile, config.ToJson());
         var job = store.CreateJob(new JobRecord("", JobRecords.Training, JobRecords.Queued, network.Key, dataset.Id, model.Id,
-            JsonSerializer.Serialize(request, JobRecords.Json), DateTimeOffset.UtcNow, null, null, 0, parameters.Int("epochs"), 0, 0, "queued", null));
+            JsonSerializer.Serialize(request, JobRecords.Json), DateTimeOffset.UtcNow, null, null, 0, parameters.Int("epochs"), 0, 0, "queued", caller.Name));
         store.UpdateModel(model with { TrainingJobId = job.Id });
         return Queue(job);
     }
 
-    public JobView SubmitQualityControl(QualityControlRequest request)
+    public JobView SubmitQualityControl(QualityControlRequest request, Caller caller)
     {
         var (model, _, _) = models.Usable(request.ModelId, request.Weights);
+        // QC writes its report and the thresholds it picks into the model: a change, not a read.
+        caller.RequireMayChange(model.Owner, $"model '{model.Id}' ({model.Name})", "run quality control on");
         var dataset = datasets.Get(request.DatasetId);
         if (dataset.Kind == DatasetKind.Images)
             throw new InvalidInputException("dataset_id", $"quality control needs ground truth; '{dataset.Name}' holds images only");
         if (dataset.SampleCount == 0)
             throw new InvalidInputException("dataset_id", $"dataset '{dataset.Name}' has no complete source/target pairs");
         var job = store.CreateJob(new JobRecord("", JobRecords.QualityControl, JobRecords.Queued, model.Network, dataset.Id, model.Id,
-            JsonSerializer.Serialize(request, JobRecords.Json), DateTimeOffset.UtcNow, null, null, 0, 0, 0, 0, "queued", null));
+            JsonSerializer.Serialize(request, JobRecords.Json), DateTimeOffset.UtcNow, null, null, 0, 0, 0, 0, "queued", caller.Name));
         return Queue(job);
     }
 
-    public JobView SubmitPrediction(BatchPredictionRequest request)
+    public JobView SubmitPrediction(BatchPredictionRequest request, Caller caller)
     {
         var (model, _, _) = models.Usable(request.ModelId, request.Weights);
         var dataset = datasets.Get(request.DatasetId);
         if (request.TileSize is < 0 or > 8192) throw new InvalidInputException("tile_size", $"{request.TileSize} is out of range [0, 8192]");
         var job = store.CreateJob(new JobRecord("", JobRecords.Prediction, JobRecords.Queued, model.Network, dataset.Id, model.Id,
-            JsonSerializer.Serialize(request, JobRecords.Json), DateTimeOffset.UtcNow, null, null, 0, 0, 0, 0, "queued", null));
+            JsonSerializer.Serialize(request, JobRecords.Json), DateTimeOffset.UtcNow, null, null, 0, 0, 0, 0, "queued", caller.Name));
         return Queue(job);
     }
 
@@ -92,14 +94,15 @@ public sealed class JobService(DataStore store, NetworkRegistry networks, Datase
         return events.Watch(jobId, () => JobRecords.IsTerminal(Record(jobId).State), cancellationToken);
     }
 
-    public JobView Cancel(string jobId)
+    public JobView Cancel(string jobId, Caller caller)
     {
-        Record(jobId);
+        var record = Record(jobId);
+        caller.RequireMayChange(JobRecords.Owner(record), $"job '{jobId}'", "cancel");
         queue.Cancel(jobId);
         return Get(jobId);
     }
 
-    public IReadOnlyList<JobView> List() => store.ListJobs().Select(View).ToList();
+    public IReadOnlyList<JobView> List(string? owner = null) => store.ListJobs(owner).Select(View).ToList();
 
     public JobView Get(string jobId) => View(Record(jobId));
 

@@ -10,13 +10,14 @@ public sealed class ModelCatalog(DataStore store) : IModelCatalog
 {
     internal static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public IReadOnlyList<ModelView> List() => store.ListModels().Select(View).ToList();
+    public IReadOnlyList<ModelView> List(string? owner = null) => store.ListModels(owner).Select(View).ToList();
 
     public ModelView Get(string id) => View(Record(id));
 
-    public void Delete(string id)
+    public void Delete(string id, Caller caller)
     {
         var record = Record(id);
+        caller.RequireMayChange(record.Owner, $"model '{id}' ({record.Name})", "delete");
         if (!record.Ready && record.TrainingJobId is { } jobId && store.GetJob(jobId) is { State: "queued" or "running" })
             throw new PreconditionFailedException($"model '{id}' is being trained by job '{jobId}'; cancel the job first");
         store.DeleteModel(id);
@@ -53,6 +54,6 @@ public sealed class ModelCatalog(DataStore store) : IModelCatalog
         var history = string.IsNullOrEmpty(r.HistoryJson) ? new List<HistoryRow>() : JsonSerializer.Deserialize<List<HistoryRow>>(r.HistoryJson, Json)!;
         var qc = string.IsNullOrEmpty(r.QcJson) ? null : JsonSerializer.Deserialize<QcReport>(r.QcJson, Json);
         var files = store.Files.DirectoryExists(Folder(r.Id).Directory) ? Folder(r.Id).ListFiles() : new List<FileView>();
-        return new ModelView(r.Id, r.Name, r.Network, config.Parameters, r.DatasetId, r.BaseModelId, r.CreatedAt, history, qc, files, r.TrainingJobId, r.Ready);
+        return new ModelView(r.Id, r.Name, r.Network, config.Parameters, r.DatasetId, r.BaseModelId, r.CreatedAt, history, qc, files, r.TrainingJobId, r.Ready, r.Owner);
     }
 }

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using ZeroCostDL4Mic.Engine.Api;
 using ZeroCostDL4Mic.Protos.V1;
+using ZeroCostDL4Mic.Server.Interceptors;
 using ZeroCostDL4Mic.Server.Mapping;
 using ZeroCostDL4Mic.Server.Options;
 
@@ -12,8 +13,8 @@ public sealed class DatasetsService(IDatasetCatalog datasets, IOptions<ServerOpt
 {
     public override Task<CreateDatasetResponse> CreateDataset(CreateDatasetRequest request, ServerCallContext context)
     {
-        var dataset = datasets.Create(request.Name, request.Kind.ToDomain("kind"));
-        logger.LogInformation("Created {Kind} dataset {Name} ({Id})", dataset.Kind, dataset.Name, dataset.Id);
+        var dataset = datasets.Create(request.Name, request.Kind.ToDomain("kind"), context.Caller());
+        logger.LogInformation("{Owner} created {Kind} dataset {Name} ({Id})", dataset.Owner, dataset.Kind, dataset.Name, dataset.Id);
         return Task.FromResult(new CreateDatasetResponse { Dataset = dataset.ToProto() });
     }
 
@@ -22,12 +23,13 @@ public sealed class DatasetsService(IDatasetCatalog datasets, IOptions<ServerOpt
     {
         var reader = new SampleUploadReader(requestStream, options.Value.MaxImageBytes);
         var datasetId = await reader.ReadDatasetIdAsync(context.CancellationToken);
-        datasets.Get(datasetId); // unknown dataset: fail before the client sends any bytes
+        var caller = context.Caller();
+        datasets.GetChangeable(datasetId, caller); // unknown or someone else's dataset: fail before the client sends any bytes
         int received = 0, stored = 0, unchanged = 0;
         await foreach (var sample in reader.ReadSamplesAsync(context.CancellationToken))
         {
             received++;
-            if (datasets.StoreSample(datasetId, sample.Role, sample.Name, sample.Image) == SampleStoreOutcome.Stored) stored++;
+            if (datasets.StoreSample(datasetId, sample.Role, sample.Name, sample.Image, caller) == SampleStoreOutcome.Stored) stored++;
             else unchanged++;
         }
         logger.LogInformation("Dataset {Id}: received {Received} files, {Stored} stored, {Unchanged} unchanged", datasetId, received, stored, unchanged);
@@ -40,7 +42,7 @@ public sealed class DatasetsService(IDatasetCatalog datasets, IOptions<ServerOpt
     public override Task<ListDatasetsResponse> ListDatasets(ListDatasetsRequest request, ServerCallContext context)
     {
         var response = new ListDatasetsResponse();
-        response.Datasets.AddRange(datasets.List().Select(d => d.ToProto()));
+        response.Datasets.AddRange(datasets.List(context.OwnerFilter(request.Owner, request.Mine)).Select(d => d.ToProto()));
         return Task.FromResult(response);
     }
 
@@ -49,8 +51,8 @@ public sealed class DatasetsService(IDatasetCatalog datasets, IOptions<ServerOpt
 
     public override Task<DeleteDatasetResponse> DeleteDataset(DeleteDatasetRequest request, ServerCallContext context)
     {
-        datasets.Delete(request.DatasetId);
-        logger.LogInformation("Deleted dataset {Id}", request.DatasetId);
+        datasets.Delete(request.DatasetId, context.Caller());
+        logger.LogInformation("{User} deleted dataset {Id}", context.Caller().Name, request.DatasetId);
         return Task.FromResult(new DeleteDatasetResponse());
     }
 }

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using ZeroCostDL4Mic.Engine.Api;
 using ZeroCostDL4Mic.Protos.V1;
+using ZeroCostDL4Mic.Server.Interceptors;
 using ZeroCostDL4Mic.Server.Mapping;
 using ZeroCostDL4Mic.Server.Options;
 
@@ -14,7 +15,7 @@ public sealed class ModelsService(IModelCatalog models, IModelExporter exporter,
     public override Task<ListModelsResponse> ListModels(ListModelsRequest request, ServerCallContext context)
     {
         var response = new ListModelsResponse();
-        response.Models.AddRange(models.List().Select(m => m.ToProto()));
+        response.Models.AddRange(models.List(context.OwnerFilter(request.Owner, request.Mine)).Select(m => m.ToProto()));
         return Task.FromResult(response);
     }
 
@@ -23,8 +24,8 @@ public sealed class ModelsService(IModelCatalog models, IModelExporter exporter,
 
     public override Task<DeleteModelResponse> DeleteModel(DeleteModelRequest request, ServerCallContext context)
     {
-        models.Delete(request.ModelId);
-        logger.LogInformation("Deleted model {Id}", request.ModelId);
+        models.Delete(request.ModelId, context.Caller());
+        logger.LogInformation("{User} deleted model {Id}", context.Caller().Name, request.ModelId);
         return Task.FromResult(new DeleteModelResponse());
     }
 
@@ -48,8 +49,9 @@ public sealed class ModelsService(IModelCatalog models, IModelExporter exporter,
     public override async Task<ImportModelResponse> ImportModel(IAsyncStreamReader<FileChunk> requestStream, ServerCallContext context)
     {
         var (name, content) = await FileChunks.ReadAllAsync(requestStream, options.Value.MaxImageBytes, context.CancellationToken);
-        var model = await Task.Run(() => importer.Import(name, content), context.CancellationToken);
-        logger.LogInformation("Imported {File} as model {Id}", name, model.Id);
+        var caller = context.Caller();
+        var model = await Task.Run(() => importer.Import(name, content, caller), context.CancellationToken);
+        logger.LogInformation("{Owner} imported {File} as model {Id}", model.Owner, name, model.Id);
         return new ImportModelResponse { Model = model.ToProto() };
     }
 }

@@ -3,11 +3,12 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using ZeroCostDL4Mic.Engine.Api;
 using ZeroCostDL4Mic.Protos.V1;
+using ZeroCostDL4Mic.Server.Interceptors;
 using ZeroCostDL4Mic.Server.Options;
 
 namespace ZeroCostDL4Mic.Server.Grpc;
 
-public sealed class ServerInfoService(IDeviceInfo deviceInfo, IOptions<ServerOptions> options) : Protos.V1.ServerInfo.ServerInfoBase
+public sealed class ServerInfoService(IDeviceInfo deviceInfo, AccessTokens tokens, IOptions<ServerOptions> options) : Protos.V1.ServerInfo.ServerInfoBase
 {
     private static readonly string Version =
         typeof(ServerInfoService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
@@ -16,6 +17,7 @@ public sealed class ServerInfoService(IDeviceInfo deviceInfo, IOptions<ServerOpt
     public override Task<GetServerInfoResponse> GetServerInfo(GetServerInfoRequest request, ServerCallContext context)
     {
         var device = deviceInfo.Describe();
+        var caller = context.Caller();
         return Task.FromResult(new GetServerInfoResponse
         {
             Version = Version,
@@ -23,6 +25,9 @@ public sealed class ServerInfoService(IDeviceInfo deviceInfo, IOptions<ServerOpt
             CudaAvailable = device.CudaAvailable,
             MaxImageBytes = options.Value.MaxImageBytes,
             MaxConcurrentTrainings = device.MaxConcurrentTrainings,
+            AccessTokenRequired = tokens.Required,
+            User = caller.Name,
+            Admin = caller.IsAdmin,
         });
     }
 }

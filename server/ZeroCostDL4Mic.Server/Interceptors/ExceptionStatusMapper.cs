@@ -25,6 +25,8 @@ public static class ExceptionStatusMapper
                 return Simple(Code.NotFound, e.Message);
             case InvalidInputException e:
                 return InvalidArgument(e.Message, e.Violations.Select(v => (v.Field, v.Description)));
+            case PermissionDeniedException e:
+                return Simple(Code.PermissionDenied, e.Message);
             case PreconditionFailedException e:
                 return Simple(Code.FailedPrecondition, e.Message);
             case Engine.Export.Onnx.UnmappedLayerException e:

@@ -18,6 +18,7 @@ public static class ViewMapping
             CreatedAt = Timestamp.FromDateTimeOffset(d.CreatedAt),
             SampleCount = d.SampleCount,
             SizeBytes = d.SizeBytes,
+            Owner = d.Owner,
         };
         if (withSamples) dataset.Samples.AddRange(d.Samples.Select(ToProto));
         return dataset;
@@ -92,6 +93,7 @@ public static class ViewMapping
             ValLoss = j.ValLoss,
             Eta = j.Eta is { } eta ? Duration.FromTimeSpan(eta) : null,
             Message = j.Message ?? "",
+            Owner = j.Owner,
         };
         job.Files.AddRange(j.Files.Select(ToProto));
         return job;
@@ -143,6 +145,7 @@ public static class ViewMapping
             Qc = m.Qc?.ToProto(),
             TrainingJobId = m.TrainingJobId ?? "",
             Ready = m.Ready,
+            Owner = m.Owner,
         };
         model.Parameters.AddRange(m.Parameters.Select(p => new V1.ParameterValue { Name = p.Key, Value = p.Value }));
         model.History.AddRange(m.History.Select(h => new V1.HistoryRow

@@ -12,7 +12,10 @@ public sealed class ServerOptions : IValidatableObject
     [Range(0, 65535)]
     public int Port { get; set; } = 5178;
 
-    /// <summary>Address to listen on: 127.0.0.1 (this machine only), 0.0.0.0 (the LAN), localhost or any IP.</summary>
+    /// <summary>
+    /// Address to listen on: 127.0.0.1 (this machine only), 0.0.0.0 (the LAN), localhost or any IP. Anything but
+    /// loopback without Auth users logs a warning at start: the server would be open to everyone who can reach it.
+    /// </summary>
     [Required]
     public string Host { get; set; } = "127.0.0.1";
 
@@ -40,6 +43,10 @@ public sealed class ServerOptions : IValidatableObject
                 $"Server:ChunkBytes ({ChunkBytes}) must be at least {ChunkEnvelopeBytes} bytes below Server:MaxMessageBytes ({MaxMessageBytes})",
                 [nameof(ChunkBytes), nameof(MaxMessageBytes)]);
     }
+
+    /// <summary>True for addresses only this machine can reach (127.0.0.0/8, ::1, localhost).</summary>
+    internal static bool IsLoopback(string? host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
 
     internal static bool IsValidHost(string? host) =>
         string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) || IPAddress.TryParse(host, out _);

@@ -72,6 +72,15 @@ internal static class SchemaMigrations
                 PRIMARY KEY (job_id, sequence)
             );
             """),
+        // Rows written before owners were recorded belong to the user of a server without access tokens.
+        new(2, "owners of datasets, models and jobs", $"""
+            ALTER TABLE datasets ADD COLUMN owner TEXT NOT NULL DEFAULT '{DataStore.DefaultOwner}';
+            ALTER TABLE models ADD COLUMN owner TEXT NOT NULL DEFAULT '{DataStore.DefaultOwner}';
+            UPDATE jobs SET owner = '{DataStore.DefaultOwner}' WHERE owner IS NULL;
+            CREATE INDEX datasets_by_owner ON datasets (owner);
+            CREATE INDEX models_by_owner ON models (owner);
+            CREATE INDEX jobs_by_owner ON jobs (owner);
+            """),
     ];
 
     public static int LatestVersion => All[^1].Version;

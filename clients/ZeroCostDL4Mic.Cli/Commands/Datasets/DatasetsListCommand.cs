@@ -10,10 +10,12 @@ public static class DatasetsListCommand
 {
     public static Command Create(CommandRunner runner)
     {
-        var command = new Command("list", "List the server's datasets");
+        var (mine, owner) = SharedOptions.OwnerFilter("datasets");
+        var command = new Command("list", "List the server's datasets") { mine, owner };
         runner.Bind(command, async context =>
         {
-            var response = await context.Server.Datasets.ListDatasetsAsync(new ListDatasetsRequest(), cancellationToken: context.Cancellation);
+            var request = new ListDatasetsRequest { Mine = context.Value(mine), Owner = context.Value(owner) ?? "" };
+            var response = await context.Server.Datasets.ListDatasetsAsync(request, cancellationToken: context.Cancellation);
             if (context.Json)
             {
                 JsonOutput.Write(context.Console, response);
@@ -25,10 +27,10 @@ public static class DatasetsListCommand
                 return ExitCodes.Ok;
             }
             var table = new Table().Border(TableBorder.Rounded)
-                .AddColumns("id", "name", "kind", "samples", "size", "created");
+                .AddColumns("id", "name", "kind", "samples", "size", "owner", "created");
             foreach (var d in response.Datasets)
                 table.AddRow(Markup.Escape(d.Id), Markup.Escape(d.Name), Names.Of(d.Kind), d.SampleCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    Names.Bytes(d.SizeBytes), Names.Time(d.CreatedAt));
+                    Names.Bytes(d.SizeBytes), Markup.Escape(d.Owner), Names.Time(d.CreatedAt));
             context.Console.Stdout.Write(table);
             return ExitCodes.Ok;
         });

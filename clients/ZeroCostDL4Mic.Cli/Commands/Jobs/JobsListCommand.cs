@@ -10,10 +10,12 @@ public static class JobsListCommand
 {
     public static Command Create(CommandRunner runner)
     {
-        var command = new Command("list", "List jobs, newest last");
+        var (mine, owner) = SharedOptions.OwnerFilter("jobs");
+        var command = new Command("list", "List jobs, newest last") { mine, owner };
         runner.Bind(command, async context =>
         {
-            var response = await context.Server.Jobs.ListJobsAsync(new ListJobsRequest(), cancellationToken: context.Cancellation);
+            var request = new ListJobsRequest { Mine = context.Value(mine), Owner = context.Value(owner) ?? "" };
+            var response = await context.Server.Jobs.ListJobsAsync(request, cancellationToken: context.Cancellation);
             if (context.Json)
             {
                 JsonOutput.Write(context.Console, response);
@@ -24,10 +26,10 @@ public static class JobsListCommand
                 context.Console.Note("no jobs yet: start one with `dl4mic train`");
                 return ExitCodes.Ok;
             }
-            var table = new Table().Border(TableBorder.Rounded).AddColumns("id", "kind", "state", "network", "model", "epoch", "created", "message");
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("id", "kind", "state", "network", "model", "epoch", "owner", "created", "message");
             foreach (var j in response.Jobs)
                 table.AddRow(Markup.Escape(j.Id), Names.Of(j.Kind), Names.Of(j.State), Markup.Escape(j.Network), Markup.Escape(j.ModelId),
-                    j.Epochs > 0 ? $"{j.Epoch}/{j.Epochs}" : "-", Names.Time(j.CreatedAt), Markup.Escape(j.Message));
+                    j.Epochs > 0 ? $"{j.Epoch}/{j.Epochs}" : "-", Markup.Escape(j.Owner), Names.Time(j.CreatedAt), Markup.Escape(j.Message));
             context.Console.Stdout.Write(table);
             return ExitCodes.Ok;
         });

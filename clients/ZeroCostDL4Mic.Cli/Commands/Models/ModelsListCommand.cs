@@ -10,10 +10,12 @@ public static class ModelsListCommand
 {
     public static Command Create(CommandRunner runner)
     {
-        var command = new Command("list", "List trained models");
+        var (mine, owner) = SharedOptions.OwnerFilter("models");
+        var command = new Command("list", "List trained models") { mine, owner };
         runner.Bind(command, async context =>
         {
-            var response = await context.Server.Models.ListModelsAsync(new ListModelsRequest(), cancellationToken: context.Cancellation);
+            var request = new ListModelsRequest { Mine = context.Value(mine), Owner = context.Value(owner) ?? "" };
+            var response = await context.Server.Models.ListModelsAsync(request, cancellationToken: context.Cancellation);
             if (context.Json)
             {
                 JsonOutput.Write(context.Console, response);
@@ -24,13 +26,13 @@ public static class ModelsListCommand
                 context.Console.Note("no models yet: train one with `dl4mic train`");
                 return ExitCodes.Ok;
             }
-            var table = new Table().Border(TableBorder.Rounded).AddColumns("id", "name", "network", "epochs", "best val_loss", "ready", "created");
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("id", "name", "network", "epochs", "best val_loss", "ready", "owner", "created");
             foreach (var m in response.Models)
             {
                 var best = m.History.Count == 0 ? double.NaN : m.History.Min(h => h.ValLoss);
                 table.AddRow(Markup.Escape(m.Id), Markup.Escape(m.Name), Markup.Escape(m.Network),
                     m.History.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Names.Number(best), m.Ready ? "yes" : "training",
-                    Names.Time(m.CreatedAt));
+                    Markup.Escape(m.Owner), Names.Time(m.CreatedAt));
             }
             context.Console.Stdout.Write(table);
             return ExitCodes.Ok;

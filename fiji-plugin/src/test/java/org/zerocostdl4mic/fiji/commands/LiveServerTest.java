@@ -2,6 +2,7 @@ package org.zerocostdl4mic.fiji.commands;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 
 import ij.IJ;
 import ij.ImagePlus;
@@ -16,6 +17,9 @@ import org.junit.rules.TemporaryFolder;
 import org.zerocostdl4mic.fiji.client.ModelCatalog;
 import org.zerocostdl4mic.fiji.client.ServerConnection;
 import org.zerocostdl4mic.fiji.client.ServerSettings;
+import org.zerocostdl4mic.fiji.client.UserFacingException;
+import org.zerocostdl4mic.protos.v1.GetServerInfoRequest;
+import org.zerocostdl4mic.protos.v1.GetServerInfoResponse;
 import org.zerocostdl4mic.fiji.testing.ImageJMacros;
 
 /**
@@ -26,6 +30,37 @@ import org.zerocostdl4mic.fiji.testing.ImageJMacros;
 public class LiveServerTest {
     @Rule
     public TemporaryFolder temp = new TemporaryFolder();
+
+    /**
+     * On a server that wants a token (tests/run-all.sh starts one with DL4MIC_TEST_TOKEN), the token the plugin sends
+     * identifies the user, and a wrong one gets the "refused the access token" sentence, not "cannot reach".
+     */
+    @Test
+    public void theTokenIdentifiesTheUserAndAWrongOneIsRefused() {
+        String address = System.getenv("DL4MIC_TEST_SERVER");
+        String token = System.getenv("DL4MIC_TEST_TOKEN");
+        Assume.assumeTrue("DL4MIC_TEST_SERVER not set", address != null && !address.trim().isEmpty());
+        Assume.assumeTrue("DL4MIC_TEST_TOKEN not set", token != null && !token.isEmpty());
+
+        ServerConnection right = ServerConnection.open(new ServerSettings(address.trim(), token));
+        try {
+            GetServerInfoResponse info = right.call(() -> right.serverInfo(30).getServerInfo(GetServerInfoRequest.getDefaultInstance()));
+            assertTrue(info.getAccessTokenRequired());
+            assertTrue(info.getUser(), !info.getUser().isEmpty() && !info.getUser().equals("local"));
+        } finally {
+            right.close();
+        }
+
+        ServerConnection wrong = ServerConnection.open(new ServerSettings(address.trim(), token + "-wrong"));
+        try {
+            wrong.call(() -> wrong.serverInfo(30).getServerInfo(GetServerInfoRequest.getDefaultInstance()));
+            fail("a wrong token was accepted");
+        } catch (UserFacingException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("refused the access token"));
+        } finally {
+            wrong.close();
+        }
+    }
 
     @Test
     public void trainTinyCareModelThenPredict() throws IOException {
@@ -92,9 +127,11 @@ public class LiveServerTest {
             connection.close();
         }
         File output = temp.newFolder("cli");
-        Process process = new ProcessBuilder("dotnet", cli, "predict", "--server", address, "--model", modelId,
+        ProcessBuilder builder = new ProcessBuilder("dotnet", cli, "predict", "--server", address, "--model", modelId,
                 "--input", new File(temp.getRoot(), "probe.tif").getPath(), "--output", output.getPath())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true);
+        builder.environment().put("DL4MIC_TOKEN", token); // empty: no token, as on a server without tokens
+        Process process = builder.start();
         String log = new String(readAll(process.getInputStream()), java.nio.charset.StandardCharsets.UTF_8);
         try {
             assertEquals(log, 0, process.waitFor());
