@@ -3,13 +3,14 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using BitMiracle.LibTiff.Classic;
 using ZeroCostDL4Mic.Imaging;
+using ZeroCostDL4Mic.Imaging.Instances;
 
 namespace ZeroCostDL4Mic.Cli.Tests;
 
 /// <summary>
 /// StarDist through the console, against a real server: crops of the shipped nuclei image and their instance labels
 /// as TIFF folders, `datasets create --kind masks`, `train`, `predict` (an image and a 2D+t stack), `qc`, and
-/// transfer learning with `--base-model`.
+/// tiled prediction, transfer learning with `--base-model`.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class StarDistEndToEndTests(LiveServer server) : IDisposable
@@ -66,6 +67,17 @@ public sealed class StarDistEndToEndTests(LiveServer server) : IDisposable
         var description = ImageDescription(Path.Combine(output, "timelapse_labels.tif"));
         Assert.Contains($"frames={frames.Length}", description);
         Assert.DoesNotContain("slices=", description);
+
+        // The whole image in tiles (--tile 128 with the network's overlap: four 368-pixel tiles) gives the objects of one piece.
+        var whole = Path.Combine(_folders.Root, "nuclei.tif");
+        TiffImages.Write(whole, Image, Image.PixelType);
+        var untiled = await Dl4mic("predict", "--model", modelId, "--input", whole, "--output", Path.Combine(_folders.Root, "untiled"), "--tile", "1024");
+        var tiled = await Dl4mic("predict", "--model", modelId, "--input", whole, "--output", Path.Combine(_folders.Root, "tiled"), "--tile", "128");
+        Assert.True(untiled.ExitCode == 0 && tiled.ExitCode == 0, $"{untiled}\n{tiled}");
+        var tiling = InstanceMatching.Match(LabelsOf(Path.Combine(_folders.Root, "untiled", "nuclei_labels.tif")),
+            LabelsOf(Path.Combine(_folders.Root, "tiled", "nuclei_labels.tif")), 0.9);
+        Assert.True(tiling.NTrue > 20 && tiling.NPred == tiling.NTrue && tiling.F1 > 0.95,
+            $"tiled vs whole: {tiling.TruePositives} of {tiling.NTrue} objects matched at IoU 0.9, {tiling.NPred} found in tiles");
 
         // QC on two held-out crops prints stardist's matching metrics at IoU 0.5.
         var (qcSource, qcTarget) = WriteCrops("qc", [(256, 256), (384, 256)]);
@@ -163,6 +175,8 @@ public sealed class StarDistEndToEndTests(LiveServer server) : IDisposable
             Array.Copy(image.Pixels, (y0 + y) * image.Width + x0, crop, y * Crop, Crop);
         return crop;
     }
+
+    private static int[] LabelsOf(string path) => LabelBoxes.ToIntegers(TiffImages.Read(path).Pixels);
 
     /// <summary>The first page's ImageDescription tag, read with LibTiff rather than our own reader.</summary>
     private static string ImageDescription(string path)
