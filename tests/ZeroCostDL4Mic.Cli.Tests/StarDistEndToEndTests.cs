@@ -24,7 +24,7 @@ public sealed class StarDistEndToEndTests(LiveServer server) : IDisposable
     private static readonly string[] Tiny =
     [
         "epochs=4", "steps_per_epoch=100", "batch_size=4", "patch_size=64", "learning_rate=3e-3",
-        "unet_depth=3", "unet_base_filters=8", "net_conv_after_unet=32", "n_rays=16",
+        "unet_depth=3", "unet_base_filters=8", "net_conv_after_unet=32", "n_rays=16", "validation_fraction=0.25",
     ];
 
     private readonly TempFolder _folders = new();
@@ -42,6 +42,9 @@ public sealed class StarDistEndToEndTests(LiveServer server) : IDisposable
         var datasetId = (string)created.Json()["dataset"]!["id"]!;
         Assert.Equal(8, (int)created.Json()["dataset"]!["sample_count"]!);
 
+        // The server runs in this process: seeding torch's generator fixes the weight initialisation, which the seed
+        // parameter (patches, split, augmentation) leaves random; about one unseeded run in ten stalls at this length.
+        TorchSharp.torch.manual_seed(7);
         var modelId = await Train(datasetId, "nuclei-stardist", []);
         var trainTime = clock.Elapsed;
 
