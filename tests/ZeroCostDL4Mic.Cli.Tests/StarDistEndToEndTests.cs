@@ -20,7 +20,7 @@ public sealed class StarDistEndToEndTests(LiveServer server) : IDisposable
     private static readonly ImageData Image = TiffImages.Read(Path.Combine(Nuclei, "img2d_512.tif"));
     private static readonly ImageData Labels = TiffImages.Read(Path.Combine(Nuclei, "mask2d_512.tif"));
 
-    /// <summary>The cheapest settings found that still segment nuclei in an unseen crop (about a minute of training on 2 cores).</summary>
+    /// <summary>The cheapest settings found that reliably segment nuclei in unseen crops: 400 steps, about 10 s on 2 idle cores.</summary>
     private static readonly string[] Tiny =
     [
         "epochs=4", "steps_per_epoch=100", "batch_size=4", "patch_size=64", "learning_rate=3e-3",
