@@ -230,6 +230,45 @@ public class StarDistTests(TrainedStarDist trained) : IClassFixture<TrainedStarD
     }
 
     [Fact]
+    public void Transfer_learning_starts_from_the_base_model_and_a_fresh_model_does_not()
+    {
+        // One training step at a fine-tuning learning rate: from the base weights the objects stay those of the base;
+        // the same step from a fresh initialisation finds none of them.
+        var (image, _) = NucleiQuadrants.HeldOut();
+        var baseLabels = Labels(trained.Model.PredictDetailed(image, 256, 0, 0, null, CancellationToken.None));
+        var network = trained.Model.Network;
+        var p = network.ResolveParameters(new Dictionary<string, string>(TrainedStarDist.Parameters) { ["epochs"] = "1", ["steps_per_epoch"] = "1" });
+        var directory = Path.Combine(Path.GetTempPath(), $"stardist-transfer-{Guid.NewGuid():N}");
+        try
+        {
+            using var store = new Storage.DataStore(directory);
+            int[] TrainOneStep(string id, Training.BaseWeights? from)
+            {
+                var folder = new ModelFolder(store.Files, id);
+                new Training.Trainer(CPU).Train(new Training.TrainingRun(network, p, trained.Samples, folder, from), new SilentObserver(), CancellationToken.None);
+                using var model = new LoadedModel(network, trained.Model.Config, folder.FullPath(ModelFolder.BestWeights), CPU);
+                return Labels(model.PredictDetailed(image, 256, 0, 0, null, CancellationToken.None));
+            }
+            var transferred = InstanceMatching.Match(baseLabels, TrainOneStep("child", new Training.BaseWeights(trained.WeightsPath, 1e-5)), 0.9);
+            var fresh = InstanceMatching.Match(baseLabels, TrainOneStep("fresh", null), 0.5);
+
+            Assert.True(transferred.NTrue > 10 && transferred.F1 > 0.95, $"{transferred.TruePositives} of {transferred.NTrue} base objects kept at IoU 0.9");
+            Assert.True(fresh.F1 < 0.2, $"a fresh model matched {fresh.TruePositives} of {fresh.NTrue} base objects");
+        }
+        finally
+        {
+            Directory.Delete(directory, true);
+        }
+    }
+
+    sealed class SilentObserver : Training.ITrainingObserver
+    {
+        public void Message(string text) { }
+        public void Progress(JobProgressed progress) { }
+        public void EpochCompleted(JobEpochCompleted epoch) { }
+    }
+
+    [Fact]
     public void A_prediction_leaks_no_tensors()
     {
         var (image, _) = NucleiQuadrants.HeldOut();

@@ -193,7 +193,7 @@ public static class DemoCommand
         {
             stdout.MarkupLine($"[bold]Quality control[/] on {report.Images.Count} held-out images (each compared with its clean target):");
             if (QcTable.Comparison(report) is { } comparison) stdout.Write(comparison);
-            stdout.Write(QcTable.Build(report));
+            stdout.Write(QcTable.Build(report, stdout.Profile.Width));
         }
         var grid = new Grid().AddColumn().AddColumn();
         grid.AddRow("model", Markup.Escape(modelId));

@@ -98,7 +98,7 @@ public static class QcCommand
             context.Console.Warn("the QC job succeeded but reported no metrics");
             return;
         }
-        context.Console.Stdout.Write(QcTable.Build(run.Report));
+        context.Console.Stdout.Write(QcTable.Build(run.Report, context.Console.Stdout.Profile.Width));
         if (QcTable.Comparison(run.Report) is { } comparison) context.Console.Stdout.Write(comparison);
         if (run.Files.Count > 0)
         {

@@ -3,30 +3,61 @@ using ZeroCostDL4Mic.Protos.V1;
 
 namespace ZeroCostDL4Mic.Cli.Rendering;
 
-/// <summary>A QC report as one table: a row per image, a "mean" row, columns named as in the report.</summary>
+/// <summary>
+/// A QC report as one table: a row per image, a "mean" row, columns named as in the report; or, when that is wider
+/// than the console (instance QC has over twenty metrics), a row per metric with a column per image and the mean.
+/// </summary>
 public static class QcTable
 {
-    public static Table Build(QcReport report)
+    public static Table Build(QcReport report, int width = int.MaxValue)
     {
-        var columns = report.Images.SelectMany(i => i.Metrics.Select(m => m.Name)).Distinct().ToList();
-        var summaryOnly = report.Summary.Where(m => !columns.Contains(m.Name)).ToList();
-        var table = new Table().Border(TableBorder.Rounded).AddColumn("image");
-        foreach (var column in columns) table.AddColumn(new TableColumn(Markup.Escape(column)).RightAligned());
-
+        var metrics = report.Images.SelectMany(i => i.Metrics.Select(m => m.Name)).Distinct().ToList();
+        var rows = new List<string[]>();
         foreach (var image in report.Images)
         {
             var byName = image.Metrics.GroupBy(m => m.Name).ToDictionary(g => g.Key, g => g.First().Value);
-            table.AddRow([Markup.Escape(image.Image), .. columns.Select(c => byName.TryGetValue(c, out var v) ? Names.Number(v) : "-")]);
+            rows.Add([image.Image, .. metrics.Select(c => byName.TryGetValue(c, out var v) ? Names.Number(v) : "-")]);
         }
         if (report.Images.Count > 0)
         {
             var summary = report.Summary.GroupBy(m => m.Name).ToDictionary(g => g.Key, g => g.First().Value);
-            table.AddRow(["[bold]mean[/]", .. columns.Select(c => Names.Number(summary.TryGetValue(c, out var v) ? v : Mean(report, c)))]);
+            rows.Add(["mean", .. metrics.Select(c => Names.Number(summary.TryGetValue(c, out var v) ? v : Mean(report, c)))]);
         }
+
+        Table table;
+        if (Width(["image", .. metrics], rows) <= width) table = Render("image", metrics, rows, boldLastRow: report.Images.Count > 0);
+        else
+        {
+            var heads = rows.Select(r => r[0]).ToList();
+            var byMetric = metrics.Select((m, i) => (string[])[m, .. rows.Select(r => r[i + 1])]).ToList();
+            if (Width(["metric", .. heads], byMetric) > width && rows.Count > 1)
+            {
+                heads = [heads[^1]];
+                byMetric = byMetric.Select(r => (string[])[r[0], r[^1]]).ToList();
+            }
+            table = Render("metric", heads, byMetric, boldLastRow: false);
+        }
+        var summaryOnly = report.Summary.Where(m => !metrics.Contains(m.Name)).ToList();
         if (summaryOnly.Count > 0)
         {
             var caption = string.Join("   ", summaryOnly.Select(m => $"{m.Name} {Names.Number(m.Value)}"));
             table.Caption(Markup.Escape(caption));
+        }
+        return table;
+    }
+
+    /// <summary>Columns of a rounded Spectre table: each as wide as its widest cell, one space of padding each side, a border between.</summary>
+    private static int Width(IReadOnlyList<string> header, IReadOnlyList<string[]> rows) =>
+        header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max() + 2).Sum() + header.Count + 1;
+
+    private static Table Render(string corner, IReadOnlyList<string> heads, IReadOnlyList<string[]> rows, bool boldLastRow)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumn(corner);
+        foreach (var head in heads) table.AddColumn(new TableColumn(Markup.Escape(head)).RightAligned());
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var label = Markup.Escape(rows[i][0]);
+            table.AddRow([boldLastRow && i == rows.Count - 1 ? $"[bold]{label}[/]" : label, .. rows[i].Skip(1).Select(Markup.Escape)]);
         }
         return table;
     }
