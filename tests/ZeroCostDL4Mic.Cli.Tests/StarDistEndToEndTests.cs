@@ -42,9 +42,7 @@ public sealed class StarDistEndToEndTests(LiveServer server) : IDisposable
         var datasetId = (string)created.Json()["dataset"]!["id"]!;
         Assert.Equal(8, (int)created.Json()["dataset"]!["sample_count"]!);
 
-        // The server runs in this process: seeding torch's generator fixes the weight initialisation, which the seed
-        // parameter (patches, split, augmentation) leaves random; about one unseeded run in ten stalls at this length.
-        TorchSharp.torch.manual_seed(7);
+        // The seed parameter (default 42) fixes the initial weights too: unseeded, about one run in ten stalled at this length.
         var modelId = await Train(datasetId, "nuclei-stardist", []);
         var trainTime = clock.Elapsed;
 

@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using ZeroCostDL4Mic.Engine.Devices;
 using ZeroCostDL4Mic.Engine.Networks;
 using ZeroCostDL4Mic.Imaging;
 using static TorchSharp.torch;
@@ -18,14 +19,14 @@ public interface ITileForward : IDisposable
 /// <summary>TorchSharp: the module in eval mode on its device, one dispose scope per tile.</summary>
 public sealed class TorchTileForward(NetworkDefinition network, nn.Module<Tensor, Tensor> module, Device device) : ITileForward
 {
-    public (float[] Output, int Channels) Run(float[] tile, int height, int width)
+    public (float[] Output, int Channels) Run(float[] tile, int height, int width) => TorchScalarRace.Run(() =>
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var input = tensor(tile, new long[] { 1, 1, height, width }).to(device);
         var result = network.InferenceHead(module.forward(input));
         return (result.to(CPU).contiguous().data<float>().ToArray(), (int)result.shape[1]);
-    }
+    });
 
     /// <summary>The module belongs to the LoadedModel, which disposes it.</summary>
     public void Dispose() { }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using TorchSharp;
 using ZeroCostDL4Mic.Engine.Api;
+using ZeroCostDL4Mic.Engine.Devices;
 using ZeroCostDL4Mic.Engine.Models;
 using ZeroCostDL4Mic.Engine.Networks;
 using ZeroCostDL4Mic.Engine.Networks.Common;
@@ -44,7 +45,7 @@ public sealed class Trainer(Device device)
         double factor = p.Float("reduce_lr_factor");
         int patience = p.Int("reduce_lr_patience"), seed = p.Int("seed");
 
-        using var model = run.Network.Build(p);
+        using var model = BuildSeeded(run.Network, p, seed);
         var checkpoint = run.Folder.Exists(ModelFolder.CheckpointFile)
             ? TrainingCheckpoint.FromJson(run.Folder.ReadText(ModelFolder.CheckpointFile))
             : null;
@@ -87,19 +88,20 @@ public sealed class Trainer(Device device)
             for (int step = 1; step <= steps; step++)
             {
                 cancellation.ThrowIfCancellationRequested();
-                using (var scope = NewDisposeScope())
+                double value = TorchScalarRace.Run(() =>
                 {
+                    using var scope = NewDisposeScope();
                     var (input, target) = plan.TrainingBatch(batch, random);
                     var output = model.forward(input.to(device));
                     var loss = plan.Loss(output, target.to(device));
                     optimizer.zero_grad();
                     loss.backward();
                     optimizer.step();
-                    double value = loss.item<float>();
-                    if (!double.IsFinite(value))
-                        throw new InvalidOperationException($"the loss became {value} at epoch {epoch}, step {step}; lower learning_rate");
-                    lossSum += value;
-                }
+                    return (double)loss.item<float>();
+                }, observer.Message);
+                if (!double.IsFinite(value))
+                    throw new InvalidOperationException($"the loss became {value} at epoch {epoch}, step {step}; lower learning_rate");
+                lossSum += value;
                 stepsDone++;
                 if (clock.Elapsed - lastReport > TimeSpan.FromSeconds(0.5) || step == steps)
                 {
@@ -146,15 +148,33 @@ public sealed class Trainer(Device device)
         int count = 0;
         foreach (var (input, target) in plan.ValidationBatches(batch))
         {
-            using var scope = NewDisposeScope();
             var n = (int)input.shape[0];
-            sum += plan.Loss(model.forward(input.to(device)), target.to(device)).item<float>() * n;
+            sum += TorchScalarRace.Run(() =>
+            {
+                using var scope = NewDisposeScope();
+                return (double)plan.Loss(model.forward(input.to(device)), target.to(device)).item<float>();
+            }) * n;
             count += n;
         }
         return count == 0 ? double.NaN : sum / count;
     }
 
     static Device DeviceOf(nn.Module module) => module.parameters().First().device;
+
+    static readonly object SeedLock = new();
+
+    /// <summary>
+    /// The seed also fixes the initial weights, so that a run can be repeated: torch's generator is global, hence the
+    /// lock against another training seeding it at the same moment.
+    /// </summary>
+    static nn.Module<Tensor, Tensor> BuildSeeded(NetworkDefinition network, ParameterSet p, int seed)
+    {
+        lock (SeedLock)
+        {
+            manual_seed(seed);
+            return network.Build(p);
+        }
+    }
 
     static void SetLearningRate(optim.Optimizer optimizer, double lr)
     {

@@ -105,7 +105,7 @@ public static class CommonParameters
     public static ParameterSpec ReduceLrFactor(double def) => new("reduce_lr_factor", ParameterKind.Float, def.ToString("R", CultureInfo.InvariantCulture), "ReduceLROnPlateau: factor applied to the learning rate.", 0.01, 0.99, Group: "advanced");
     public static ParameterSpec ReduceLrPatience(int def) => new("reduce_lr_patience", ParameterKind.Int, S(def), "ReduceLROnPlateau: epochs without val_loss improvement before the rate drops.", 1, 1000, Group: "advanced");
     public static ParameterSpec Augment() => new("augment", ParameterKind.Bool, "true", "On-the-fly augmentation (the 8 flips/rotations).", Group: "augmentation");
-    public static ParameterSpec Seed() => new("seed", ParameterKind.Int, "42", "Random seed for patch sampling, splits and augmentation.", 0, int.MaxValue, Group: "advanced");
+    public static ParameterSpec Seed() => new("seed", ParameterKind.Int, "42", "Random seed for the initial weights, patch sampling, splits and augmentation.", 0, int.MaxValue, Group: "advanced");
 
     static string S(int v) => v.ToString(CultureInfo.InvariantCulture);
 }
