@@ -48,7 +48,7 @@ public sealed class RemotePredictor(ServerConnection server, CliConsole console)
                         var bar = bars.GetOrAdd(name, n => view.Add($"{n}: sending", 1));
                         var wire = Encode(path, name, calibrations);
                         await call.RequestStream.WriteAsync(new PredictRequest { Image = wire.Header }, linked.Token);
-                        foreach (var chunk in ImageWire.Chunks(wire.Bytes))
+                        foreach (var chunk in wire.Chunks)
                             await call.RequestStream.WriteAsync(new PredictRequest { Chunk = chunk }, linked.Token);
                         bar.Description = $"{name}: waiting";
                     }
@@ -66,8 +66,7 @@ public sealed class RemotePredictor(ServerConnection server, CliConsole console)
             try
             {
                 OutputHeader? output = null;
-                byte[] buffer = [];
-                long received = 0;
+                IncomingImage? incoming = null;
                 string? previousInput = null;
                 await foreach (var response in call.ResponseStream.ReadAllAsync(linked.Token))
                 {
@@ -84,9 +83,12 @@ public sealed class RemotePredictor(ServerConnection server, CliConsole console)
                         case PredictResponse.PartOneofCase.Output:
                             output = response.Output;
                             FinishPrevious(ref previousInput, output.InputName, bars);
-                            buffer = new byte[checked((int)output.Image.ByteCount)];
-                            received = 0;
-                            if (buffer.Length == 0) written.Add(Write(output, buffer, outputFolder, stems, calibrations, bars));
+                            incoming = new IncomingImage(output.Image, $"output '{Names.Of(output.Kind)}' of '{output.InputName}'");
+                            if (incoming.IsComplete)
+                            {
+                                written.Add(Write(output, incoming, outputFolder, stems, calibrations, bars));
+                                output = null;
+                            }
                             break;
                         case PredictResponse.PartOneofCase.Objects:
                             var found = response.Objects;
@@ -98,17 +100,12 @@ public sealed class RemotePredictor(ServerConnection server, CliConsole console)
                                 0, 0, o.PolygonY.Select(v => (double)v).ToArray(), o.PolygonX.Select(v => (double)v).ToArray())));
                             break;
                         case PredictResponse.PartOneofCase.Chunk:
-                            if (output is null) throw new InvalidDataException("the server sent image bytes before an output header");
-                            var chunk = response.Chunk;
-                            if (chunk.Offset != received || received + chunk.Data.Length > buffer.Length)
-                                throw new InvalidDataException($"output of '{output.InputName}': chunk at {chunk.Offset} does not follow byte {received}");
-                            chunk.Data.Span.CopyTo(buffer.AsSpan((int)chunk.Offset));
-                            received += chunk.Data.Length;
-                            if (received == buffer.Length)
+                            if (output is null || incoming is null) throw new InvalidDataException("the server sent image bytes before an output header");
+                            incoming.Append(response.Chunk);
+                            if (incoming.IsComplete)
                             {
-                                written.Add(Write(output, buffer, outputFolder, stems, calibrations, bars));
+                                written.Add(Write(output, incoming, outputFolder, stems, calibrations, bars));
                                 output = null;
-                                buffer = [];
                             }
                             break;
                     }
@@ -150,14 +147,12 @@ public sealed class RemotePredictor(ServerConnection server, CliConsole console)
         previousInput = input;
     }
 
-    private static PredictedFile Write(OutputHeader output, byte[] bytes, string outputFolder, IReadOnlyDictionary<string, string> stems,
+    private static PredictedFile Write(OutputHeader output, IncomingImage incoming, string outputFolder, IReadOnlyDictionary<string, string> stems,
         ConcurrentDictionary<string, ImagingCalibration> calibrations, ConcurrentDictionary<string, IProgressItem> bars)
     {
         var header = output.Image;
-        if (header.Sha256.Length > 0 && !string.Equals(header.Sha256, ImageWire.Sha256Hex(bytes), StringComparison.OrdinalIgnoreCase))
-            throw new InvalidDataException($"output '{Names.Of(output.Kind)}' of '{output.InputName}' arrived corrupted (sha256 mismatch)");
         var calibration = calibrations.TryGetValue(output.InputName, out var fromInput) ? fromInput : null;
-        var image = ImageWire.Decode(header, bytes, calibration);
+        var image = incoming.ToImage(calibration);
         var stem = stems.TryGetValue(output.InputName, out var s) ? s : System.IO.Path.GetFileNameWithoutExtension(output.InputName);
         var kind = Names.Of(output.Kind);
         var path = System.IO.Path.Combine(outputFolder, $"{stem}_{kind}.tif");

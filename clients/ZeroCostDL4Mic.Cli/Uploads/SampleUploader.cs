@@ -60,10 +60,10 @@ public sealed class SampleUploader(ServerConnection server, CliConsole console)
                 {
                     Sample = new SampleHeader { Role = file.Role, Image = wire.Header },
                 }, cancellation);
-                foreach (var chunk in ImageWire.Chunks(wire.Bytes))
+                foreach (var chunk in wire.Chunks)
                 {
                     await call.RequestStream.WriteAsync(new UploadSamplesRequest { Chunk = chunk }, cancellation);
-                    bar.Value = i + (double)(chunk.Offset + chunk.Data.Length) / Math.Max(1, wire.Bytes.LongLength);
+                    bar.Value = i + (double)(chunk.Offset + chunk.Data.Length) / Math.Max(1, wire.Header.ByteCount);
                 }
             }
             await call.RequestStream.CompleteAsync();
