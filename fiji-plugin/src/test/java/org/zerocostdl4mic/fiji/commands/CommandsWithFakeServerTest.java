@@ -304,11 +304,14 @@ public class CommandsWithFakeServerTest {
                 + "return '' + Table.getString('Job', last, t) + ' ' + Table.getString('Kind', last, t) + ' ' + Table.getString('State', last, t) + ' ' + Table.getString('Epoch', last, t);\n");
         String[] row = run.value.split(" ");
         assertEquals(run.toString(), "training succeeded 0/2", row[1] + " " + row[2] + " " + row[3]);
+        // Only the caller's jobs: the server knows the caller from the token.
+        assertTrue(server.jobListings.get(server.jobListings.size() - 1).getMine());
+        assertEquals(FakeServer.JOB_OWNER, macro("t = 'ZeroCostDL4Mic Jobs';\nlast = Table.size(t) - 1;\nreturn '' + Table.getString('Owner', last, t);\n").value);
         run = macro("run('ZeroCostDL4Mic Jobs...', 'cancel=" + row[0] + "');\n");
         assertTrue(run.toString(), server.cancelledJobs.contains(row[0]));
         assertTrue(run.toString(), run.log.contains("job " + row[0] + " is "));
         run = macro("run('ZeroCostDL4Mic Jobs...', 'cancel=no-such-job');\nprint('macro went on');\n");
-        assertTrue(run.toString(), run.log.contains("There is no job 'no-such-job' on the server"));
+        assertTrue(run.toString(), run.log.contains("You have no job 'no-such-job' on the server"));
         assertFalse(run.toString(), run.log.contains("macro went on"));
     }
 

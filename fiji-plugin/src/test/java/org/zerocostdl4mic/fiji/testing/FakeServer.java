@@ -53,6 +53,9 @@ public final class FakeServer implements AutoCloseable {
     public final List<PredictHeader> predictHeaders = Collections.synchronizedList(new ArrayList<>());
     public final List<ExportModelRequest> exports = Collections.synchronizedList(new ArrayList<>());
     public final List<String> cancelledJobs = Collections.synchronizedList(new ArrayList<>());
+    /** The owner the fake gives every training job, as a server with tokens would name its caller. */
+    public static final String JOB_OWNER = "alice";
+    public final List<ListJobsRequest> jobListings = Collections.synchronizedList(new ArrayList<>());
     /** When set, calls must carry "authorization: Bearer <token>". */
     public volatile String requiredToken;
     /** When true, training jobs run until cancelled. */
@@ -312,7 +315,7 @@ public final class FakeServer implements AutoCloseable {
                 }
             }
             trainings.add(request);
-            Job job = Job.newBuilder().setId(nextId("job")).setKind(JobKind.JOB_KIND_TRAINING).setState(JobState.JOB_STATE_QUEUED)
+            Job job = Job.newBuilder().setId(nextId("job")).setOwner(JOB_OWNER).setKind(JobKind.JOB_KIND_TRAINING).setState(JobState.JOB_STATE_QUEUED)
                     .setNetwork(request.getNetwork()).setDatasetId(request.getDatasetId()).setModelId(nextId("model"))
                     .setEpochs(2).setCreatedAt(Timestamp.newBuilder().setSeconds(1700000000)).build();
             jobs.put(job.getId(), job);
@@ -402,6 +405,7 @@ public final class FakeServer implements AutoCloseable {
 
         @Override
         public void listJobs(ListJobsRequest request, StreamObserver<ListJobsResponse> response) {
+            jobListings.add(request);
             response.onNext(ListJobsResponse.newBuilder().addAllJobs(new ArrayList<>(jobs.values())).build());
             response.onCompleted();
         }
