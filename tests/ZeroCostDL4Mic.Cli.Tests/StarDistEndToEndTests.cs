@@ -93,6 +93,20 @@ public sealed class StarDistEndToEndTests(LiveServer server) : IDisposable
         Assert.True(table.ExitCode == 0, table.ToString());
         Assert.Contains(table.Stdout.Split('\n'), l => l.Split('│', StringSplitOptions.TrimEntries).Contains("panoptic_quality"));
 
+        // The bioimage.io package: probability and 16 distances at the input's size; post-processing documented.
+        var zip = Path.Combine(_folders.Root, "stardist.zip");
+        var exported = await Dl4mic("models", "export", modelId, "--format", "bioimageio", "--output", zip);
+        Assert.True(exported.ExitCode == 0, exported.ToString());
+        using (var archive = System.IO.Compression.ZipFile.OpenRead(zip))
+        {
+            string Text(string name) => new StreamReader(archive.GetEntry(name)!.Open()).ReadToEnd();
+            var rdf = Text("rdf.yaml");
+            Assert.Contains("\"prob_dist_16\"", rdf);
+            Assert.DoesNotContain("\"prob_dist_17\"", rdf);
+            Assert.Contains("non_maximum_suppression", Text("README.md"));
+            Assert.Contains(archive.Entries, e => e.FullName == "weights.onnx");
+        }
+
         // Transfer learning: the architecture comes from the base model, and the new model records it.
         var childId = await Train(datasetId, "nuclei-stardist-transfer", ["--base-model", modelId], "epochs=1", "steps_per_epoch=5");
         var child = await Dl4mic("models", "show", childId, "--json");
