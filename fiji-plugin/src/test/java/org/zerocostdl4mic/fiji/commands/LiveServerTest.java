@@ -37,12 +37,10 @@ public class LiveServerTest {
      */
     @Test
     public void theTokenIdentifiesTheUserAndAWrongOneIsRefused() {
-        String address = System.getenv("DL4MIC_TEST_SERVER");
-        String token = System.getenv("DL4MIC_TEST_TOKEN");
-        Assume.assumeTrue("DL4MIC_TEST_SERVER not set", address != null && !address.trim().isEmpty());
-        Assume.assumeTrue("DL4MIC_TEST_TOKEN not set", token != null && !token.isEmpty());
+        LiveServer server = LiveServer.fromEnvironment();
+        Assume.assumeTrue("DL4MIC_TEST_TOKEN not set", !server.token.isEmpty());
 
-        ServerConnection right = ServerConnection.open(new ServerSettings(address.trim(), token));
+        ServerConnection right = ServerConnection.open(new ServerSettings(server.address, server.token));
         try {
             GetServerInfoResponse info = right.call(() -> right.serverInfo(30).getServerInfo(GetServerInfoRequest.getDefaultInstance()));
             assertTrue(info.getAccessTokenRequired());
@@ -51,7 +49,7 @@ public class LiveServerTest {
             right.close();
         }
 
-        ServerConnection wrong = ServerConnection.open(new ServerSettings(address.trim(), token + "-wrong"));
+        ServerConnection wrong = ServerConnection.open(new ServerSettings(server.address, server.token + "-wrong"));
         try {
             wrong.call(() -> wrong.serverInfo(30).getServerInfo(GetServerInfoRequest.getDefaultInstance()));
             fail("a wrong token was accepted");
