@@ -14,13 +14,13 @@ import org.junit.Assume;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
-import org.zerocostdl4mic.fiji.client.ModelCatalog;
 import org.zerocostdl4mic.fiji.client.ServerConnection;
 import org.zerocostdl4mic.fiji.client.ServerSettings;
 import org.zerocostdl4mic.fiji.client.UserFacingException;
 import org.zerocostdl4mic.protos.v1.GetServerInfoRequest;
 import org.zerocostdl4mic.protos.v1.GetServerInfoResponse;
 import org.zerocostdl4mic.fiji.testing.ImageJMacros;
+import org.zerocostdl4mic.fiji.testing.LiveServer;
 
 /**
  * The plugin against the real C# server, skipped unless DL4MIC_TEST_SERVER=http://127.0.0.1:PORT names one
@@ -37,12 +37,10 @@ public class LiveServerTest {
      */
     @Test
     public void theTokenIdentifiesTheUserAndAWrongOneIsRefused() {
-        String address = System.getenv("DL4MIC_TEST_SERVER");
-        String token = System.getenv("DL4MIC_TEST_TOKEN");
-        Assume.assumeTrue("DL4MIC_TEST_SERVER not set", address != null && !address.trim().isEmpty());
-        Assume.assumeTrue("DL4MIC_TEST_TOKEN not set", token != null && !token.isEmpty());
+        LiveServer server = LiveServer.fromEnvironment();
+        Assume.assumeTrue("DL4MIC_TEST_TOKEN not set", !server.token.isEmpty());
 
-        ServerConnection right = ServerConnection.open(new ServerSettings(address.trim(), token));
+        ServerConnection right = ServerConnection.open(new ServerSettings(server.address, server.token));
         try {
             GetServerInfoResponse info = right.call(() -> right.serverInfo(30).getServerInfo(GetServerInfoRequest.getDefaultInstance()));
             assertTrue(info.getAccessTokenRequired());
@@ -51,7 +49,7 @@ public class LiveServerTest {
             right.close();
         }
 
-        ServerConnection wrong = ServerConnection.open(new ServerSettings(address.trim(), token + "-wrong"));
+        ServerConnection wrong = ServerConnection.open(new ServerSettings(server.address, server.token + "-wrong"));
         try {
             wrong.call(() -> wrong.serverInfo(30).getServerInfo(GetServerInfoRequest.getDefaultInstance()));
             fail("a wrong token was accepted");
@@ -64,10 +62,7 @@ public class LiveServerTest {
 
     @Test
     public void trainTinyCareModelThenPredict() throws IOException {
-        String address = System.getenv("DL4MIC_TEST_SERVER");
-        Assume.assumeTrue("DL4MIC_TEST_SERVER not set", address != null && !address.trim().isEmpty());
-        String token = System.getenv("DL4MIC_TEST_TOKEN") == null ? "" : System.getenv("DL4MIC_TEST_TOKEN");
-
+        LiveServer server = LiveServer.fromEnvironment();
         File source = temp.newFolder("source");
         File target = temp.newFolder("target");
         Random random = new Random(42);
@@ -89,7 +84,7 @@ public class LiveServerTest {
         String describe = "getDimensions(w, h, c, z, t); getPixelSize(unit, pw, ph);\n"
                 + "r = r + getTitle() + ' ' + w + 'x' + h + ' c' + c + ' z' + z + ' t' + t + ' ' + bitDepth() + '-bit ' + unit + ' ' + pw + ' ' + ph + ' ' + Stack.getFrameInterval() + ';';\n";
         ImageJMacros.Run run = ImageJMacros.macro("setBatchMode(true);\nclose('*');\nr = '';\n"
-                + "run('ZeroCostDL4Mic Server...', 'address=" + address.trim() + " token=[" + token + "] test');\n"
+                + server.serverMacro()
                 + "run('ZeroCostDL4Mic Train...', 'network=care-2d data=folders model_name=" + model
                 + " source_folder=[" + source + "] target_folder=[" + target + "]"
                 + " epochs=2 steps_per_epoch=2 batch_size=4 patch_size=32 unet_depth=2 unet_base_filters=8');\n"
@@ -109,36 +104,10 @@ public class LiveServerTest {
         assertEquals(run.toString(),
                 "probe_restored 96x80 c1 z1 t1 32-bit microns 0.2 0.2 0;movie_restored 64x48 c1 z1 t3 32-bit microns 0.2 0.2 30;",
                 run.value);
-        assertSameAsConsoleClient(address.trim(), token, model);
-    }
 
-    /**
-     * The C# console client (DL4MIC_CLI = path of dl4mic.dll, set by tests/run-all.sh) predicts the same input
-     * with the same model: the plugin's pixels must equal the client's.
-     */
-    private void assertSameAsConsoleClient(String address, String token, String modelName) throws IOException {
-        String cli = System.getenv("DL4MIC_CLI");
-        Assume.assumeTrue("DL4MIC_CLI not set", cli != null && new File(cli).isFile());
-        ServerConnection connection = ServerConnection.open(new ServerSettings(address, token));
-        String modelId;
-        try {
-            modelId = ModelCatalog.fetch(connection).resolve(modelName).getId();
-        } finally {
-            connection.close();
-        }
+        // The C# console client predicts the same input with the same model: the plugin's pixels must equal the client's.
         File output = temp.newFolder("cli");
-        ProcessBuilder builder = new ProcessBuilder("dotnet", cli, "predict", "--server", address, "--model", modelId,
-                "--input", new File(temp.getRoot(), "probe.tif").getPath(), "--output", output.getPath())
-                .redirectErrorStream(true);
-        builder.environment().put("DL4MIC_TOKEN", token); // empty: no token, as on a server without tokens
-        Process process = builder.start();
-        String log = new String(readAll(process.getInputStream()), java.nio.charset.StandardCharsets.UTF_8);
-        try {
-            assertEquals(log, 0, process.waitFor());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
+        String log = server.consolePredict(model, new File(temp.getRoot(), "probe.tif"), output);
         ImagePlus fromCli = IJ.openImage(new File(output, "probe_restored.tif").getPath());
         ImagePlus fromFiji = IJ.openImage(new File(temp.getRoot(), "probe_fiji.tif").getPath());
         assertEquals(log, fromCli.getWidth(), fromFiji.getWidth());
@@ -147,12 +116,5 @@ public class LiveServerTest {
         float[] b = (float[]) fromFiji.getProcessor().getPixels();
         for (int i = 0; i < a.length; i++)
             assertEquals("pixel " + i, a[i], b[i], 0f);
-    }
-
-    private static byte[] readAll(java.io.InputStream in) throws IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        for (int n; (n = in.read(buffer)) > 0; ) out.write(buffer, 0, n);
-        return out.toByteArray();
     }
 }
