@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ZeroCostDL4Mic.Engine.Api;
+using ZeroCostDL4Mic.Engine.Devices;
 using ZeroCostDL4Mic.Engine.Inference;
 using ZeroCostDL4Mic.Engine.Models;
 using ZeroCostDL4Mic.Engine.Networks;
@@ -111,13 +112,18 @@ public static class StarDistBench
             module.train();
             for (int step = 0; step < steps; step++)
             {
-                using var scope = NewDisposeScope();
-                var (input, target) = plan.TrainingBatch(4, random);
-                var loss = plan.Loss(module.forward(input), target);
-                optimizer.zero_grad();
-                loss.backward();
-                optimizer.step();
-                if ((step + 1) % 50 == 0) Console.Error.WriteLine($"step {step + 1}: loss {loss.item<float>():F4}, {clock.Elapsed.TotalSeconds:F0} s");
+                // As the trainer does: TorchSharp 0.107 can lose a temporary scalar to the garbage collector.
+                var loss = TorchScalarRace.Run(() =>
+                {
+                    using var scope = NewDisposeScope();
+                    var (input, target) = plan.TrainingBatch(4, random);
+                    var loss = plan.Loss(module.forward(input), target);
+                    optimizer.zero_grad();
+                    loss.backward();
+                    optimizer.step();
+                    return loss.item<float>();
+                }, Console.Error.WriteLine);
+                if ((step + 1) % 50 == 0) Console.Error.WriteLine($"step {step + 1}: loss {loss:F4}, {clock.Elapsed.TotalSeconds:F0} s");
             }
             module.save(weights);
         }
