@@ -138,6 +138,16 @@ public class BioImageIoPackageTests
         Assert.Contains("softmax", error.Message);
     }
 
+    [Theory]
+    [InlineData("0.5")]
+    [InlineData("0.4")]
+    public void A_StarDist_package_is_refused_on_import_because_its_output_has_many_channels(string version)
+    {
+        using var model = ExportTestKit.Train("stardist-2d", steps: 1);
+        var error = Assert.Throws<Errors.InvalidInputException>(() => PackageReader.Read(Package(Source(model), new PackageOptions(version))));
+        Assert.Contains(error.Violations, v => v.Field == "rdf.yaml outputs[0].axes" && v.Description.StartsWith("the output has 9 channels"));
+    }
+
     [Fact]
     public void Rdf_yaml_quotes_strings_and_writes_floats_YAML_1_1_reads()
     {

@@ -110,6 +110,7 @@ public static class PackageReader
             if (Text(input, "axes", "inputs[0].axes") != "bcyx" || Text(output, "axes", "outputs[0].axes") != "bcyx")
                 throw Bad("inputs[0].axes", "only 'bcyx' models (one 2D image with one channel) are supported");
             (min, step) = SpaceSizes04(input);
+            CheckOutputChannels04(output);
             halo = output.TryGetValue("halo", out var h) && h is List<object> halos && halos.Count == 4
                 ? Math.Max(Int(halos[2], "outputs[0].halo"), Int(halos[3], "outputs[0].halo")) : 0;
             testInput = rdf.TryGetValue("test_inputs", out var ti) && ti is List<object> { Count: > 0 } til ? til[0] as string : null;
@@ -157,9 +158,36 @@ public static class PackageReader
         var kinds = axes.Select(a => Optional(a, "type") == "batch" ? "b" : Optional(a, "type") == "channel" ? "c" : Optional(a, "id") ?? "?");
         if (string.Concat(kinds) != "bcyx")
             throw Bad("outputs[0].axes", $"axes '{string.Join(",", kinds)}' are not batch, channel, y, x");
+        var channel = axes[1];
+        CheckOutputChannels(channel.TryGetValue("channel_names", out var names) && names is List<object> list ? list.Count
+            : channel.TryGetValue("size", out var s) ? Int(s, "outputs[0].axes.channel.size") : 1);
         foreach (var axis in axes.Skip(2))
             if (axis.TryGetValue("size", out var size) && size is Map m && (m.ContainsKey("offset") && Int(m["offset"], "outputs[0].axes.size.offset") != 0))
                 throw Bad("outputs[0].axes", "outputs must have the input's size (offset 0)");
+    }
+
+    /// <summary>A prediction-only model has one output image; several channels need a network's own post-processing.</summary>
+    static void CheckOutputChannels(int channels)
+    {
+        if (channels != 1)
+            throw Bad("outputs[0].axes", $"the output has {channels} channels; only single-channel outputs can be imported " +
+                "(a StarDist package's probability and distances need StarDist's post-processing: predict with the model it was exported from)");
+    }
+
+    /// <summary>0.4 output channels: a fixed shape, or the input's single channel times scale plus twice the offset.</summary>
+    static void CheckOutputChannels04(Map output)
+    {
+        if (!output.TryGetValue("shape", out var shape)) throw Bad("outputs[0].shape", "is missing");
+        if (shape is List<object> { Count: 4 } fixedShape)
+        {
+            CheckOutputChannels(Int(fixedShape[1], "outputs[0].shape"));
+            return;
+        }
+        var m = AsMap(shape, "outputs[0].shape");
+        var scale = Req(m, "scale", "outputs[0].shape.scale") as List<object>;
+        var offset = Req(m, "offset", "outputs[0].shape.offset") as List<object>;
+        if (scale is not { Count: 4 } || offset is not { Count: 4 }) throw Bad("outputs[0].shape", "scale and offset need 4 values (bcyx)");
+        CheckOutputChannels((int)Math.Round(Double(scale[1], "outputs[0].shape.scale") + 2 * Double(offset[1], "outputs[0].shape.offset")));
     }
 
     static (int Min, int Step) SpaceSizes04(Map input)
