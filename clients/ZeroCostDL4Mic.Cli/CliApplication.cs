@@ -21,6 +21,7 @@ public static class CliApplication
         {
             common.Server,
             common.Token,
+            common.CaCertificate,
             common.Json,
             DemoCommand.Create(runner),
             ServeCommand.Create(runner),

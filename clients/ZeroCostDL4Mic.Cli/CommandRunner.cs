@@ -40,10 +40,15 @@ public sealed class CommandRunner(CommonOptions common, CliConsole console)
         }
         catch (RpcException error)
         {
-            var code = ExitCodes.FromStatusCode(error.StatusCode);
+            // A refused certificate comes back as Internal ("Error starting gRPC call"): the server is there but not reachable safely.
+            bool certificateProblem = IsCertificateProblem(error);
+            var code = certificateProblem ? ExitCodes.ServerUnreachable : ExitCodes.FromStatusCode(error.StatusCode);
             var violations = RpcErrorDetails.FieldViolations(error.Trailers).Select(v => $"{v.Field}: {v.Description}").ToList();
             var message = error.StatusCode switch
             {
+                _ when certificateProblem =>
+                    $"the server at {context.ServerAddress.ToString().TrimEnd('/')} presented a certificate this machine does not trust " +
+                    $"({error.Status.Detail}). Pass its certificate (or its CA's) with --ca-certificate FILE or {CommonOptions.CaCertificateEnvironmentVariable}.",
                 StatusCode.Unavailable => $"cannot reach the server at {context.ServerAddress.ToString().TrimEnd('/')} ({error.Status.Detail}). " +
                                           "Start one with `dl4mic serve`, or point --server / DL4MIC_SERVER at it.",
                 StatusCode.DeadlineExceeded => $"the server at {context.ServerAddress.ToString().TrimEnd('/')} did not answer in time ({error.Status.Detail})",
@@ -94,5 +99,13 @@ public sealed class CommandRunner(CommonOptions common, CliConsole console)
             JsonOutput.Write(console, new JsonObject { ["error"] = error });
         }
         return exitCode;
+    }
+
+    /// <summary>A TLS handshake that failed on the server's certificate (untrusted, expired, another host's).</summary>
+    private static bool IsCertificateProblem(RpcException error)
+    {
+        for (Exception? e = error.Status.DebugException; e is not null; e = e.InnerException)
+            if (e is System.Security.Authentication.AuthenticationException) return true;
+        return false;
     }
 }

@@ -8,6 +8,7 @@ public sealed class CommonOptions
     public const string DefaultServer = "http://127.0.0.1:5178";
     public const string ServerEnvironmentVariable = "DL4MIC_SERVER";
     public const string TokenEnvironmentVariable = "DL4MIC_TOKEN";
+    public const string CaCertificateEnvironmentVariable = "DL4MIC_CA_CERTIFICATE";
 
     public CommonOptions()
     {
@@ -35,6 +36,19 @@ public sealed class CommonOptions
             HelpName = "TOKEN",
         };
 
+        CaCertificate = new Option<string>("--ca-certificate")
+        {
+            Description = $"Trust this certificate (PEM or DER: a private CA's, or a self-signed server's) for an https:// server, besides the " +
+                          $"system's (or the {CaCertificateEnvironmentVariable} environment variable)",
+            Recursive = true,
+            HelpName = "FILE",
+        };
+        CaCertificate.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { Length: > 0 } path && !File.Exists(path))
+                result.AddError($"--ca-certificate '{path}' does not exist");
+        });
+
         Json = new Option<bool>("--json")
         {
             Description = "Print machine-readable JSON on stdout (and nothing else there)",
@@ -45,6 +59,13 @@ public sealed class CommonOptions
     public Option<string> Server { get; }
     public Option<string> Token { get; }
     public Option<bool> Json { get; }
+    public Option<string> CaCertificate { get; }
+
+    /// <summary>--ca-certificate, else DL4MIC_CA_CERTIFICATE, else none (the system's trust store alone).</summary>
+    public string? CaCertificateOf(ParseResult parse) =>
+        parse.GetValue(CaCertificate) is { Length: > 0 } given ? given
+        : Environment.GetEnvironmentVariable(CaCertificateEnvironmentVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment
+        : null;
 
     /// <summary>--token, else DL4MIC_TOKEN, else none (a server without tokens).</summary>
     public string? TokenOf(ParseResult parse) =>

@@ -1,5 +1,7 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
 using ZeroCostDL4Mic.Protos.V1;
 
@@ -13,14 +15,25 @@ public sealed class ServerConnection : IDisposable
 
     private readonly GrpcChannel _channel;
 
-    public ServerConnection(Uri address, string? token = null)
+    /// <param name="trusted">A certificate to trust for https:// besides the system's (a private CA or a self-signed server).</param>
+    public ServerConnection(Uri address, string? token = null, X509Certificate2? trusted = null)
     {
         Address = address;
-        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        var options = new GrpcChannelOptions
         {
             MaxReceiveMessageSize = MessageLimitBytes,
             MaxSendMessageSize = MessageLimitBytes,
-        });
+        };
+        if (trusted is not null)
+            options.HttpHandler = new SocketsHttpHandler
+            {
+                EnableMultipleHttp2Connections = true,
+                SslOptions = new SslClientAuthenticationOptions
+                {
+                    RemoteCertificateValidationCallback = (_, certificate, _, errors) => TrustedCertificates.Accept(trusted, certificate, errors),
+                },
+            };
+        _channel = GrpcChannel.ForAddress(address, options);
         // A header rather than CallCredentials: those are refused on plain http, which a LAN server uses.
         var calls = token is null ? _channel.CreateCallInvoker() : _channel.Intercept(headers =>
         {

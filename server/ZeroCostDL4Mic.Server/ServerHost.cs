@@ -52,7 +52,12 @@ public static class ServerHost
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>>((kestrel, serverOptions) =>
         {
             var o = serverOptions.Value;
-            Action<ListenOptions> h2c = listen => listen.Protocols = HttpProtocols.Http2;
+            var certificate = TlsCertificate.Load(o);
+            Action<ListenOptions> h2c = listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                if (certificate is not null) listen.UseHttps(certificate);
+            };
             bool localhost = string.Equals(o.Host, "localhost", StringComparison.OrdinalIgnoreCase);
             // Kestrel cannot pick one free port for both loopback families, so localhost:0 means 127.0.0.1.
             if (localhost && o.Port != 0) kestrel.ListenLocalhost(o.Port, h2c);
@@ -90,12 +95,20 @@ public static class ServerHost
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ServerHost).FullName!);
         var users = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Users;
-        var host = app.Services.GetRequiredService<IOptions<ServerOptions>>().Value.Host;
+        var server = app.Services.GetRequiredService<IOptions<ServerOptions>>().Value;
         if (users.Count > 0)
             logger.LogInformation("Access tokens required: {Users} users, {Admins} of them admins", users.Count, users.Count(u => u.Admin));
-        else if (!ServerOptions.IsLoopback(host))
-            logger.LogWarning(OpenWithoutTokensWarning, host);
+        else if (!ServerOptions.IsLoopback(server.Host))
+            logger.LogWarning(OpenWithoutTokensWarning, server.Host);
+        if (server.UsesTls)
+            logger.LogInformation("TLS on: clients connect to https://");
+        else if (users.Count > 0 && !ServerOptions.IsLoopback(server.Host))
+            logger.LogWarning(TokensInClearTextWarning, server.Host);
     }
+
+    public const string TokensInClearTextWarning =
+        "Server:Host is {Host} without TLS: access tokens and images cross the network in clear text. Give the server a " +
+        "certificate (Server:TlsCertificate and Server:TlsKey; dl4mic serve --tls-certificate FILE --tls-key FILE).";
 
     public const string OpenWithoutTokensWarning =
         "Server:Host is {Host} and no access tokens are configured: anyone who can reach this machine can use the server and " +

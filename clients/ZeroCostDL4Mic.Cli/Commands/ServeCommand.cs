@@ -38,14 +38,30 @@ public static class ServeCommand
             HelpName = "FILE",
         };
 
-        var command = new Command("serve", "Run the ZeroCostDL4Mic server in this process until Ctrl+C") { dataDir, port, host, device, tokensFile };
+        var tlsCertificate = new Option<string>("--tls-certificate")
+        {
+            Description = "PEM certificate: serve https:// (TLS) instead of plain HTTP/2, so tokens and images do not cross the LAN in clear text",
+            HelpName = "FILE",
+        };
+        var tlsKey = new Option<string>("--tls-key") { Description = "PEM private key of --tls-certificate", HelpName = "FILE" };
+        foreach (var file in new[] { tlsCertificate, tlsKey })
+            file.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<string>() is { Length: > 0 } path && !File.Exists(path)) r.AddError($"{file.Name} '{path}' does not exist");
+            });
+        var command = new Command("serve", "Run the ZeroCostDL4Mic server in this process until Ctrl+C") { dataDir, port, host, device, tokensFile, tlsCertificate, tlsKey };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(tlsCertificate) is { Length: > 0 } != r.GetValue(tlsKey) is { Length: > 0 })
+                r.AddError("--tls-certificate and --tls-key go together");
+        });
         runner.Bind(command, async context =>
         {
             var settings = new InProcessServerSettings(context.Value(dataDir), context.Value(host), context.Value(port), context.Value(device),
-                TokensFile: context.Parse.GetValue(tokensFile));
+                TokensFile: context.Parse.GetValue(tokensFile), TlsCertificate: context.Parse.GetValue(tlsCertificate), TlsKey: context.Parse.GetValue(tlsKey));
             await using var server = await InProcessServer.StartAsync(settings, context.Cancellation);
             var dataPath = Path.GetFullPath(settings.DataDirectory);
-            context.UseServer(server.Address, server.OwnToken);
+            context.UseServer(server.Address, server.OwnToken, server.Certificate);
             var info = await context.Server.ServerInfo.GetServerInfoAsync(new GetServerInfoRequest(), cancellationToken: context.Cancellation);
             if (context.Json)
                 JsonOutput.Write(context.Console, new JsonObject

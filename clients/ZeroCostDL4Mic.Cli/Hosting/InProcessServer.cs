@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -10,10 +11,13 @@ using ZeroCostDL4Mic.Server.Options;
 
 namespace ZeroCostDL4Mic.Cli.Hosting;
 
-/// <summary>Settings of a server run inside the dl4mic process (`serve`, `demo`); TokensFile lists the users of a shared server.</summary>
+/// <summary>
+/// Settings of a server run inside the dl4mic process (`serve`, `demo`); TokensFile lists the users of a shared server,
+/// TlsCertificate (PEM, with TlsKey) turns on TLS.
+/// </summary>
 public sealed record InProcessServerSettings(
     string DataDirectory, string Host = "127.0.0.1", int Port = 0, string Device = "auto", LogLevel MinimumLogLevel = LogLevel.Information,
-    string? TokensFile = null);
+    string? TokensFile = null, string? TlsCertificate = null, string? TlsKey = null);
 
 /// <summary>
 /// The gRPC server hosted in this process through ServerHost, logging to stderr (stdout stays for results);
@@ -54,7 +58,12 @@ public sealed class InProcessServer : IAsyncDisposable
         "--Server:Port", settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--Engine:Device", settings.Device,
         .. settings.TokensFile is { Length: > 0 } tokens ? ["--Auth:TokensFile", Path.GetFullPath(tokens)] : Array.Empty<string>(),
+        .. settings.TlsCertificate is { Length: > 0 } certificate ? ["--Server:TlsCertificate", Path.GetFullPath(certificate)] : Array.Empty<string>(),
+        .. settings.TlsKey is { Length: > 0 } key ? ["--Server:TlsKey", Path.GetFullPath(key)] : Array.Empty<string>(),
     ];
+
+    /// <summary>The certificate the server presents (so that this process can call it over TLS), or null without TLS.</summary>
+    public X509Certificate2? Certificate => TlsCertificate.Load(_app.Services.GetRequiredService<IOptions<ServerOptions>>().Value);
 
     public static async Task<InProcessServer> StartAsync(InProcessServerSettings settings, CancellationToken cancellation)
     {

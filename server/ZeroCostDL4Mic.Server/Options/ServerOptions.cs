@@ -31,6 +31,20 @@ public sealed class ServerOptions : IValidatableObject
     [Range(1024, int.MaxValue)]
     public int ChunkBytes { get; set; } = 1 << 20;
 
+    /// <summary>
+    /// TLS certificate (PEM with <see cref="TlsKey"/>, or a PKCS#12 .pfx/.p12 with <see cref="TlsPassword"/>); empty
+    /// serves plain HTTP/2. With TLS, access tokens and images no longer cross the LAN in clear text.
+    /// </summary>
+    public string TlsCertificate { get; set; } = "";
+
+    /// <summary>PEM private key of a PEM <see cref="TlsCertificate"/>.</summary>
+    public string TlsKey { get; set; } = "";
+
+    /// <summary>Password of a PKCS#12 <see cref="TlsCertificate"/> (or of an encrypted PEM key).</summary>
+    public string TlsPassword { get; set; } = "";
+
+    public bool UsesTls => TlsCertificate.Length > 0;
+
     /// <summary>Room for the fields around a chunk's bytes inside one message.</summary>
     internal const int ChunkEnvelopeBytes = 4096;
 
@@ -38,6 +52,11 @@ public sealed class ServerOptions : IValidatableObject
     {
         if (!IsValidHost(Host))
             yield return new ValidationResult($"Server:Host '{Host}' is not an IP address or 'localhost'", [nameof(Host)]);
+        if (TlsKey.Length > 0 && TlsCertificate.Length == 0)
+            yield return new ValidationResult("Server:TlsKey is set but Server:TlsCertificate is not", [nameof(TlsKey)]);
+        foreach (var (name, path) in new[] { (nameof(TlsCertificate), TlsCertificate), (nameof(TlsKey), TlsKey) })
+            if (path.Length > 0 && !File.Exists(path))
+                yield return new ValidationResult($"Server:{name} '{path}' does not exist", [name]);
         if ((long)ChunkBytes + ChunkEnvelopeBytes > MaxMessageBytes)
             yield return new ValidationResult(
                 $"Server:ChunkBytes ({ChunkBytes}) must be at least {ChunkEnvelopeBytes} bytes below Server:MaxMessageBytes ({MaxMessageBytes})",
