@@ -354,6 +354,27 @@ public class AccessTokenSettingsTests
         }
     }
 
+    [Theory]
+    [InlineData("0.0.0.0", true)]
+    [InlineData("127.0.0.1", false)]
+    public async Task Tokens_beyond_loopback_without_tls_log_a_clear_text_warning(string host, bool warned)
+    {
+        var directory = TempDirectory.Create("dl4mic-auth-test");
+        var logs = new RecordingLoggerProvider();
+        try
+        {
+            await using (var app = await StartAsync(directory,
+                             [$"--Server:Host={host}", "--Auth:Users:0:Name=alice", "--Auth:Users:0:Token=alice-token-0123456789", "--Logging:LogLevel:ZeroCostDL4Mic=Warning"],
+                             builder => builder.Logging.AddProvider(logs)))
+                await app.StopAsync();
+            Assert.Equal(warned, logs.Messages.Any(m => m.Contains("cross the network in clear text", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            TempDirectory.Delete(directory);
+        }
+    }
+
     private sealed class RecordingLoggerProvider : ILoggerProvider
     {
         public System.Collections.Concurrent.ConcurrentQueue<string> Messages { get; } = new();
