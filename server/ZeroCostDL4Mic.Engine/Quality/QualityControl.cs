@@ -21,6 +21,10 @@ public sealed class QualityControl(int tileSize)
     public const string IouPlotFile = "IoUvsThresholdPlot.png";
     public const string MatchingFile = "QC_matching.csv";
 
+    /// <summary>The summary metrics of image-to-image QC (restoration networks list them in their NetworkInfo).</summary>
+    public static readonly IReadOnlyList<string> ImageToImageMetrics =
+        new[] { "prediction_ssim", "input_ssim", "prediction_psnr", "input_psnr", "prediction_nrmse", "input_nrmse" };
+
     public sealed record Outcome(QcReport Report, IReadOnlyDictionary<string, string> StateUpdates, IReadOnlyList<FileView> Files);
 
     public Outcome Run(LoadedModel model, IReadOnlyList<TrainingSample> pairs, ModelFolder folder, Action<string> log, CancellationToken cancellation)

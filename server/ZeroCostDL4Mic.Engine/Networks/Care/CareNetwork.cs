@@ -2,6 +2,7 @@ using ZeroCostDL4Mic.Engine.Api;
 using ZeroCostDL4Mic.Engine.Errors;
 using ZeroCostDL4Mic.Engine.Export.BioImageIo;
 using ZeroCostDL4Mic.Engine.Networks.Common;
+using ZeroCostDL4Mic.Engine.Quality;
 using ZeroCostDL4Mic.Imaging;
 using static TorchSharp.torch;
 
@@ -37,7 +38,7 @@ public sealed class CareNetwork : NetworkDefinition
             CommonParameters.Seed(),
         },
         new[] { "restored" },
-        new[] { "prediction_ssim", "input_ssim", "prediction_psnr", "input_psnr", "prediction_nrmse", "input_nrmse" },
+        QualityControl.ImageToImageMetrics,
         "Weigert et al. Content-aware image restoration: pushing the limits of fluorescence microscopy. Nat. Methods 15, 1090 (2018). doi:10.1038/s41592-018-0216-7");
 
     public override IReadOnlyCollection<string> ArchitectureParameters { get; } =

@@ -2,6 +2,7 @@ using ZeroCostDL4Mic.Engine.Api;
 using ZeroCostDL4Mic.Engine.Errors;
 using ZeroCostDL4Mic.Engine.Export.BioImageIo;
 using ZeroCostDL4Mic.Engine.Networks.Common;
+using ZeroCostDL4Mic.Engine.Quality;
 using ZeroCostDL4Mic.Imaging;
 using static TorchSharp.torch;
 
@@ -35,7 +36,7 @@ public sealed class Noise2VoidNetwork : NetworkDefinition
             CommonParameters.Seed(),
         },
         new[] { "restored" },
-        new[] { "prediction_ssim", "input_ssim", "prediction_psnr", "input_psnr", "prediction_nrmse", "input_nrmse" },
+        QualityControl.ImageToImageMetrics,
         "Krull, Buchholz, Jug. Noise2Void - learning denoising from single noisy images. CVPR 2019. doi:10.1109/CVPR.2019.00223");
 
     public override IReadOnlyCollection<string> ArchitectureParameters { get; } =
