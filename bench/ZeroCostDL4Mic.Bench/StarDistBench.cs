@@ -17,7 +17,9 @@ namespace ZeroCostDL4Mic.Bench;
 /// 1. NMS + label rendering on 1024×1024 with about 500 objects (one core);
 /// 2. training time on the CPU with --threads torch threads (default 2);
 /// 3. F1 at IoU 0.5 on a held-out quadrant of the shipped nuclei image next to Otsu + watershed (--folds 4: each
-///    quadrant held out in turn, pooled as stardist's matching_dataset).
+///    quadrant held out in turn, pooled as stardist's matching_dataset);
+/// 4. with --unseen DIR (e.g. ../shared/datasets/nuclei-dsb-train, images/ + labels/ of the same names): F1 at IoU 0.5
+///    on other images, of other sizes and microscopes, pooled, next to Otsu + watershed on the same images.
 /// </summary>
 public static class StarDistBench
 {
@@ -25,11 +27,13 @@ public static class StarDistBench
     {
         int steps = Arg(args, "--steps", 400), threads = Arg(args, "--threads", 2), filters = Arg(args, "--filters", 32), repeats = Arg(args, "--repeats", 5);
         int folds = Math.Clamp(Arg(args, "--folds", 1), 1, 4);
+        int unseenAt = Array.IndexOf(args, "--unseen");
+        var unseen = unseenAt >= 0 && unseenAt + 1 < args.Length ? UnseenImages(args[unseenAt + 1]) : new();
         var rows = new List<(string, string, string)>();
         PostProcessing(rows, repeats);
         var ours = new List<MatchingResult>();
         var classical = new List<MatchingResult>();
-        for (int fold = 0; fold < folds; fold++) Training(rows, steps, threads, filters, Quadrants[3 - fold], ours, classical);
+        for (int fold = 0; fold < folds; fold++) Training(rows, steps, threads, filters, Quadrants[3 - fold], ours, classical, fold == 0 ? unseen : new());
         if (folds > 1)
         {
             var a = InstanceMatching.Dataset(ours);
@@ -79,13 +83,55 @@ public static class StarDistBench
         var matching = InstanceMatching.Match(labels, result!.Labels, 0.5);
         rows.Add(($"NMS + rendering, {size}x{size}, {label} objects, {rays} rays, grid {grid}", $"{times[times.Count / 2]:F0} ms",
             $"median of {repeats}, one thread; {candidates} candidates (prob > 0.5) → {result.Objects.Count} objects, F1@0.5 vs truth {matching.F1:F3}"));
+        IntersectionSpeed(rows, rays);
+    }
+
+    /// <summary>
+    /// Why NMS has its own polygon intersection: the same overlapping 32-ray integer polygons (as NMS meets them)
+    /// through it and through NetTopologySuite's overlay, the library the tests check it against.
+    /// </summary>
+    static void IntersectionSpeed(List<(string, string, string)> rows, int rays)
+    {
+        const int pairs = 20000;
+        var random = new Random(3);
+        var polygons = new (double[] Xs, double[] Ys)[2 * pairs];
+        for (int i = 0; i < polygons.Length; i++)
+        {
+            int cy = 50 + (i % 2) * random.Next(-12, 13), cx = 50 + (i % 2) * random.Next(-12, 13);
+            double radius = 6 + 10 * random.NextDouble();
+            var xs = new double[rays];
+            var ys = new double[rays];
+            for (int k = 0; k < rays; k++)
+            {
+                double d = radius * (0.7 + 0.6 * random.NextDouble());
+                xs[k] = Math.Truncate(cx + d * Math.Cos(2 * Math.PI * k / rays));
+                ys[k] = Math.Truncate(cy + d * Math.Sin(2 * Math.PI * k / rays));
+            }
+            polygons[i] = (xs, ys);
+        }
+        var factory = new NetTopologySuite.Geometries.GeometryFactory();
+        var geometries = polygons.Select(p => (NetTopologySuite.Geometries.Geometry)factory.CreatePolygon(
+            p.Xs.Select((x, k) => new NetTopologySuite.Geometries.Coordinate(x, p.Ys[k])).Append(new(p.Xs[0], p.Ys[0])).ToArray())).ToArray();
+        double ours = 0, reference = 0;
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < pairs; i++) ours += StarPolygons.IntersectionArea(polygons[2 * i].Xs, polygons[2 * i].Ys, polygons[2 * i + 1].Xs, polygons[2 * i + 1].Ys);
+        double oursUs = clock.Elapsed.TotalMilliseconds * 1000 / pairs;
+        clock.Restart();
+        for (int i = 0; i < pairs; i++)
+        {
+            var (a, b) = (geometries[2 * i], geometries[2 * i + 1]);
+            reference += a.IsValid && b.IsValid ? a.Intersection(b).Area : 0;
+        }
+        double referenceUs = clock.Elapsed.TotalMilliseconds * 1000 / pairs;
+        rows.Add(($"polygon intersection area, {rays}-ray integer polygons", $"{oursUs:F1} µs",
+            $"NetTopologySuite overlay {referenceUs:F1} µs ({referenceUs / oursUs:F0}x slower); {pairs} pairs, total areas {ours:F0} vs {reference:F0}"));
     }
 
     static readonly (int Y, int X)[] Quadrants = { (0, 0), (0, 256), (256, 0), (256, 256) };
 
     /// <summary>Trains on three quadrants of img2d_512 (cut into 128² pieces) and evaluates on the held-out one.</summary>
     static void Training(List<(string, string, string)> rows, int steps, int threads, int filters, (int Y, int X) heldOutQuadrant,
-        List<MatchingResult> ours, List<MatchingResult> classical)
+        List<MatchingResult> ours, List<MatchingResult> classical, List<(string Name, ImageData Image, int[] Truth)> unseen)
     {
         set_num_threads(threads);
         var data = FindNuclei();
@@ -147,6 +193,35 @@ public static class StarDistBench
         string q = $"quadrant ({heldOutQuadrant.Y},{heldOutQuadrant.X})";
         rows.Add(($"F1@0.5 held-out {q}, StarDist", $"{f1.F1:F3}", $"tp {f1.TruePositives} fp {f1.FalsePositives} fn {f1.FalseNegatives}; mean matched IoU {f1.MeanMatchedScore:F3}"));
         rows.Add(($"F1@0.5 held-out {q}, Otsu + watershed", $"{baseline.F1:F3}", $"tp {baseline.TruePositives} fp {baseline.FalsePositives} fn {baseline.FalseNegatives}; mean matched IoU {baseline.MeanMatchedScore:F3}"));
+        if (unseen.Count == 0) return;
+        var onUnseen = new List<MatchingResult>();
+        var baselineOnUnseen = new List<MatchingResult>();
+        foreach (var (name, unseenImage, unseenTruth) in unseen)
+        {
+            var labels = model.Predict(unseenImage, 256, 0, 0, null, CancellationToken.None).Single(o => o.Kind == OutputKind.Labels).Image.Pixels;
+            onUnseen.Add(InstanceMatching.Match(unseenTruth, LabelBoxes.ToIntegers(labels), 0.5));
+            baselineOnUnseen.Add(InstanceMatching.Match(unseenTruth, OtsuWatershed.Segment(unseenImage.Pixels, unseenImage.Height, unseenImage.Width), 0.5));
+            Console.Error.WriteLine($"{name}: F1@0.5 StarDist {onUnseen[^1].F1:F3}, Otsu + watershed {baselineOnUnseen[^1].F1:F3} ({onUnseen[^1].NTrue} nuclei)");
+        }
+        var a = InstanceMatching.Dataset(onUnseen);
+        var b = InstanceMatching.Dataset(baselineOnUnseen);
+        int wins = onUnseen.Zip(baselineOnUnseen).Count(p => p.First.F1 > p.Second.F1);
+        rows.Add(($"F1@0.5 pooled over {unseen.Count} unseen images, StarDist", $"{a.F1:F3}", $"tp {a.TruePositives} fp {a.FalsePositives} fn {a.FalseNegatives} of {a.NTrue} nuclei; better on {wins} of {unseen.Count} images"));
+        rows.Add(($"F1@0.5 pooled over {unseen.Count} unseen images, Otsu + watershed", $"{b.F1:F3}", $"tp {b.TruePositives} fp {b.FalsePositives} fn {b.FalseNegatives} of {b.NTrue} nuclei"));
+    }
+
+    /// <summary>Images of DIR/images (PNG or TIFF, colour turned to luminance) with the label TIFFs of DIR/labels of the same base names.</summary>
+    static List<(string Name, ImageData Image, int[] Truth)> UnseenImages(string folder)
+    {
+        var result = new List<(string, ImageData, int[])>();
+        foreach (var path in Directory.GetFiles(Path.Combine(folder, "images")).Where(ImageFiles.IsImageFile).Order(StringComparer.Ordinal))
+        {
+            string name = Path.GetFileNameWithoutExtension(path);
+            var labelPath = Directory.GetFiles(Path.Combine(folder, "labels"), name + ".*").FirstOrDefault(ImageFiles.IsImageFile)
+                ?? throw new FileNotFoundException($"no label image for {name} in {folder}/labels");
+            result.Add((name, ImageFiles.Read(path), LabelBoxes.ToIntegers(ImageFiles.Read(labelPath).Pixels)));
+        }
+        return result;
     }
 
     static ImageData Crop(ImageData image, int y, int x, int h, int w) =>

@@ -21,9 +21,18 @@ public sealed class EngineOptions
     public int TorchThreads { get; set; }
 
     /// <summary>
-    /// What runs prediction tiles when a request says auto: "onnx" (ONNX Runtime on the exported graph: about twice
-    /// TorchSharp's speed on CPU in bench/; TorchSharp still runs on a CUDA device and for networks ONNX cannot
-    /// express yet) or "torch" (always TorchSharp). Both give the same outputs within 1e-4.
+    /// What runs prediction tiles when a request says auto: "auto" (ONNX Runtime on the exported graph on the CPU, about
+    /// twice TorchSharp's speed there in bench/, and TorchSharp on a CUDA device), "onnx" (always ONNX Runtime, with
+    /// its CUDA provider when present) or "torch" (always TorchSharp). All give the same outputs within 1e-4.
     /// </summary>
-    public string InferenceBackend { get; set; } = "onnx";
+    public string InferenceBackend { get; set; } = "auto";
+
+    /// <summary>The configured default as the engine's enum; null when the setting is none of auto, onnx, torch.</summary>
+    public Api.InferenceBackend? DefaultInferenceBackend => InferenceBackend.ToLowerInvariant() switch
+    {
+        "auto" => Api.InferenceBackend.Auto,
+        "onnx" => Api.InferenceBackend.Onnx,
+        "torch" => Api.InferenceBackend.Torch,
+        _ => null,
+    };
 }

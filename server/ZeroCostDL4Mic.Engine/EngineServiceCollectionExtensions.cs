@@ -21,7 +21,7 @@ public static class EngineServiceCollectionExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.DataDirectory), "Engine:DataDirectory must be set")
             .Validate(o => o.MaxConcurrentTrainings >= 1, "Engine:MaxConcurrentTrainings must be at least 1")
             .Validate(o => o.DefaultTileSize >= 16, "Engine:DefaultTileSize must be at least 16")
-            .Validate(o => o.InferenceBackend is "onnx" or "torch", "Engine:InferenceBackend must be onnx or torch")
+            .Validate(o => o.DefaultInferenceBackend is not null, "Engine:InferenceBackend must be auto, onnx or torch")
             .ValidateOnStart();
         services.AddSingleton(sp => new DataStore(sp.GetRequiredService<IOptions<EngineOptions>>().Value.DataDirectory));
         services.AddSingleton<TorchDevices>();

@@ -117,9 +117,15 @@ static class ExportTestKit
         return path;
     }
 
+    /// <summary>
+    /// Every registered network must leave a fixture: expected.txt beside them lists the registry's keys, so that
+    /// onnx-node fails when one is missing instead of passing on the ones that are there.
+    /// </summary>
     public static void WriteFixture(string name, byte[] onnx, float[] input, long[] inputShape, float[] expected, long[] expectedShape)
     {
         var dir = FixtureDirectory(name);
+        var keys = Registry.List().Select(n => n.Key).Order(StringComparer.Ordinal);
+        File.WriteAllLines(Path.Combine(Path.GetDirectoryName(dir)!, "expected.txt"), keys);
         File.WriteAllBytes(Path.Combine(dir, "model.onnx"), onnx);
         File.WriteAllBytes(Path.Combine(dir, "input.npy"), NpyFile.Write(input, inputShape));
         File.WriteAllBytes(Path.Combine(dir, "expected.npy"), NpyFile.Write(expected, expectedShape));

@@ -44,6 +44,19 @@ if (names.length === 0) {
   console.log(`FAIL no fixtures in ${folder} (run the C# Engine tests first)`);
   failed++;
 }
+// expected.txt (written by the Engine tests from the network registry) names every network that must have a fixture.
+const expectedList = path.join(folder, "expected.txt");
+const expectedNames = fs.existsSync(expectedList)
+  ? fs.readFileSync(expectedList, "utf8").split("\n").map(s => s.trim()).filter(Boolean)
+  : [];
+if (names.length > 0 && expectedNames.length === 0) {
+  console.log(`FAIL ${expectedList} missing: cannot tell whether every network left a fixture`);
+  failed++;
+}
+for (const name of expectedNames.filter(n => !names.includes(n))) {
+  console.log(`FAIL ${name}: no fixture (its C# export test failed or did not run)`);
+  failed++;
+}
 for (const name of names) {
   try {
     const error = await check(path.join(folder, name));

@@ -9,7 +9,15 @@ root="$(cd "$here/../.." && pwd)"
 fixtures="$root/artifacts/onnx-fixtures"
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  echo "node and npm are required for the onnx-node check" >&2
+  # A fresh Debian 12 has neither: its nodejs (18) runs onnxruntime-node 1.12.1's prebuilt N-API binary.
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing Debian's nodejs and npm for the onnx-node check"
+  { DEBIAN_FRONTEND=noninteractive $sudo apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm; } >/dev/null 2>&1
+fi
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "node and npm are required for the onnx-node check (apt-get install nodejs npm)" >&2
   echo "onnx-node tests: 0 passed, 1 failed"
   exit 1
 fi

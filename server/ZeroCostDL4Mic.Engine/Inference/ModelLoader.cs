@@ -24,8 +24,7 @@ public sealed class ModelLoader(NetworkRegistry networks, ModelCatalog models, T
             var imported = ImportedNetwork.Load(models.Folder(modelId));
             return new LoadedModel(imported, config, new OnnxTileForward(File.ReadAllBytes(weightsPath), cuda, TorchSharp.torch.get_num_threads(), imported.Package.Min));
         }
-        var resolved = backend != InferenceBackend.Auto ? backend
-            : options.Value.InferenceBackend == "torch" ? InferenceBackend.Torch : InferenceBackend.Auto;
+        var resolved = backend != InferenceBackend.Auto ? backend : options.Value.DefaultInferenceBackend ?? InferenceBackend.Auto;
         return new LoadedModel(networks.Definition(config.Network), config, weightsPath, devices.Device, resolved);
     }
 }
