@@ -196,6 +196,32 @@ public sealed class EndToEndTests(LiveServer server) : IDisposable
     }
 
     [Fact]
+    public async Task A_truncated_tiff_exits_with_4_naming_the_file_and_the_server_keeps_its_data()
+    {
+        var (source, target) = WritePairs(2);
+        var kept = await Dl4mic("datasets", "create", "--name", "kept-before-truncated", "--kind", "paired", "--source", source, "--target", target, "--json");
+        Assert.True(kept.ExitCode == 0, kept.ToString());
+        var keptId = (string)kept.Json()["dataset"]!["id"]!;
+        var cut = Path.Combine(source, "crop_1.tif");
+        var bytes = File.ReadAllBytes(cut);
+        File.WriteAllBytes(cut, bytes[..(bytes.Length / 2)]);
+
+        var refused = await Dl4mic("datasets", "create", "--name", "with-truncated", "--kind", "paired", "--source", source, "--target", target, "--json");
+
+        Assert.True(refused.ExitCode == ExitCodes.InvalidInput, refused.ToString());
+        var message = (string)refused.Json()["error"]!["message"]!;
+        Assert.Contains(cut, message);
+        Assert.Contains("truncated TIFF", message);
+        Assert.Contains("truncated TIFF", refused.Stderr);
+
+        var list = await Dl4mic("datasets", "list", "--json");
+        Assert.True(list.ExitCode == 0, list.ToString());
+        var datasets = list.Json()["datasets"]!.AsArray();
+        Assert.DoesNotContain(datasets, d => (string)d!["name"]! == "with-truncated");
+        Assert.Contains(datasets, d => (string)d!["id"]! == keptId && (int)d["sample_count"]! == 2);
+    }
+
+    [Fact]
     public async Task Networks_list_shows_care_2d_and_its_parameters()
     {
         var list = await Dl4mic("networks", "list", "--json");

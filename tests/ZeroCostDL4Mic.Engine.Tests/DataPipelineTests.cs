@@ -1,4 +1,5 @@
 using ZeroCostDL4Mic.Engine.Networks;
+using ZeroCostDL4Mic.Engine.Networks.Noise2Void;
 using static TorchSharp.torch;
 
 namespace ZeroCostDL4Mic.Engine.Tests;
@@ -30,6 +31,38 @@ public class DataPipelineTests
             using var shifted = output + (1 - target.narrow(1, 1, 1)) * 100;
             Assert.Equal(baseline, plan.Loss(shifted, target).item<float>(), 4);
         }
+    }
+
+    [Fact]
+    public void Noise2Void_replacements_come_from_the_radius_5_window_around_each_blind_spot()
+    {
+        const int size = 64, radius = 5;
+        // Each pixel holds its own index, so a replaced value says where it was read from.
+        var patch = Enumerable.Range(0, size * size).Select(i => (float)i).ToArray();
+        var masking = new BlindSpotMasking(size, box: 4, radius);
+        var offsets = new List<(int Dy, int Dx)>();
+        var random = new Random(5);
+        for (int round = 0; round < 50; round++)
+        {
+            var m = masking.Apply(patch, random);
+            for (int i = 0; i < patch.Length; i++)
+            {
+                if (m[2][i] == 0)
+                {
+                    Assert.Equal(patch[i], m[0][i]);
+                    continue;
+                }
+                Assert.Equal(patch[i], m[1][i]);
+                int source = (int)m[0][i];
+                offsets.Add((source / size - i / size, source % size - i % size));
+            }
+        }
+        Assert.All(offsets, o => Assert.True(Math.Abs(o.Dy) <= radius && Math.Abs(o.Dx) <= radius, $"offset {o} beyond radius {radius}"));
+        // uniform_withCP: every offset of the 11×11 window, the blind spot itself included, is drawn about equally often.
+        var counts = offsets.GroupBy(o => o).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(121, counts.Count);
+        double expected = offsets.Count / 121.0;
+        Assert.InRange(counts[(0, 0)], expected * 0.5, expected * 1.5);
     }
 
     [Fact]

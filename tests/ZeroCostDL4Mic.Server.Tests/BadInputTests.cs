@@ -107,6 +107,16 @@ public class BadInputTests(SeededServerFixture server) : IClassFixture<SeededSer
     }
 
     [Fact]
+    public async Task Int32_pixels_that_float32_cannot_hold_exactly()
+    {
+        var messages = GrpcClients.UploadMessages(server.Kept.Id,
+            new UploadFile(SampleRole.Source, "counts", ImageData.Create2D(1, 2, [1, 16_777_218]), DType.Int32)).ToList();
+        var e = await Upload(StatusCode.InvalidArgument, messages);
+        Assert.Equal("chunk.data", e.FieldViolations().Single().Field);
+        Assert.StartsWith("chunk.data: image 'counts': int32 pixel 1 is 16777218, beyond ±16777216 (2^24)", e.Status.Detail);
+    }
+
+    [Fact]
     public async Task Source_and_target_of_different_sizes()
     {
         var ds = await server.Datasets.CreateDatasetAsync("mismatch", DatasetKind.Paired);

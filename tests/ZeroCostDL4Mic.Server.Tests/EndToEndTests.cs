@@ -168,6 +168,7 @@ public class EndToEndTests(ServerFixture server, ITestOutputHelper output) : ICl
         var summary = report.Summary.ToDictionary(m => m.Name, m => m.Value);
         output.WriteLine($"{model.Network} QC: {Describe(summary)}");
         Assert.All(network.QcMetrics, name => Assert.Contains(name, summary.Keys));
+        await QcArtefactsAsync(model, report.Images.Single().Image, 256, 256);
         return summary;
     }
 
@@ -191,21 +192,51 @@ public class EndToEndTests(ServerFixture server, ITestOutputHelper output) : ICl
         return result.Outputs;
     }
 
-    private async Task DownloadWeightsAsync(Model model)
+    private async Task DownloadWeightsAsync(Model model) => await DownloadModelFileAsync(model, "weights_best.dat");
+
+    /// <summary>Streams one of the model's files; offsets, size and checksum must match its listing.</summary>
+    private async Task<byte[]> DownloadModelFileAsync(Model model, string name)
     {
-        var weights = model.Files.Single(f => f.Name == "weights_best.dat");
-        using var call = server.Models.DownloadModelFile(new DownloadModelFileRequest { ModelId = model.Id, FileName = weights.Name });
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        long received = 0;
+        var file = model.Files.Single(f => f.Name == name);
+        using var call = server.Models.DownloadModelFile(new DownloadModelFileRequest { ModelId = model.Id, FileName = file.Name });
+        using var bytes = new MemoryStream();
         await foreach (var chunk in call.ResponseStream.ReadAllAsync())
         {
-            Assert.Equal(received, chunk.Offset);
-            Assert.Equal(weights.SizeBytes, chunk.TotalSize);
-            sha.AppendData(chunk.Data.Span);
-            received += chunk.Data.Length;
+            Assert.Equal(bytes.Length, chunk.Offset);
+            Assert.Equal(file.SizeBytes, chunk.TotalSize);
+            bytes.Write(chunk.Data.Span);
         }
-        Assert.Equal(weights.SizeBytes, received);
-        Assert.Equal(weights.Sha256, Convert.ToHexStringLower(sha.GetHashAndReset()), ignoreCase: true);
+        Assert.Equal(file.SizeBytes, bytes.Length);
+        Assert.Equal(file.Sha256, Convert.ToHexStringLower(SHA256.HashData(bytes.ToArray())), ignoreCase: true);
+        return bytes.ToArray();
+    }
+
+    /// <summary>
+    /// The notebook's QC outputs are stored with the model and download intact: QC_metrics.csv with a row per image and
+    /// the mean, and per network the SSIM and error maps (float TIFFs the size of the image) or the IoU-threshold plot.
+    /// </summary>
+    private async Task QcArtefactsAsync(Model model, string imageName, int height, int width)
+    {
+        var stored = (await server.Models.GetModelAsync(new GetModelRequest { ModelId = model.Id })).Model;
+        var csv = System.Text.Encoding.UTF8.GetString(await DownloadModelFileAsync(stored, "QC_metrics.csv")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("image,", csv[0]);
+        Assert.Equal([imageName, "mean"], csv[1..].Select(line => line.Split(',')[0]));
+        if (model.Network == "unet-2d")
+        {
+            var png = await DownloadModelFileAsync(stored, "IoUvsThresholdPlot.png");
+            using var plot = SkiaSharp.SKBitmap.Decode(png);
+            Assert.True(plot is { Width: > 0, Height: > 0 }, "the IoU plot is not a PNG");
+            return;
+        }
+        foreach (var map in new[] { "SSIM_GTvsPrediction", "SSIM_GTvsSource", "RSE_GTvsPrediction", "RSE_GTvsSource" })
+        {
+            var name = $"{map}_{imageName}.tif";
+            using var tiff = new MemoryStream(await DownloadModelFileAsync(stored, name));
+            var image = TiffImages.Read(tiff, name);
+            Assert.Equal(PixelType.Float32, image.PixelType);
+            Assert.Equal([height, width], image.Shape);
+            Assert.All(image.Pixels, p => Assert.True(float.IsFinite(p)));
+        }
     }
 
     private static string Describe(Dictionary<string, double> summary) =>

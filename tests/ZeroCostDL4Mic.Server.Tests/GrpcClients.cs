@@ -66,6 +66,11 @@ public static class GrpcClients
     public static async Task<Dataset> CreateDatasetAsync(this Datasets.DatasetsClient client, string name, DatasetKind kind) =>
         (await client.CreateDatasetAsync(new CreateDatasetRequest { Name = name, Kind = kind })).Dataset;
 
+    /// <summary>The dataset's samples as (name, role, checksum), sorted: equal lists mean nothing stored changed.</summary>
+    public static async Task<IReadOnlyList<(string Name, SampleRole Role, string Sha256)>> SampleChecksumsAsync(this Datasets.DatasetsClient client, string datasetId) =>
+        (await client.GetDatasetAsync(new GetDatasetRequest { DatasetId = datasetId })).Dataset.Samples
+            .Select(s => (s.Name, s.Role, s.Sha256)).Order().ToList();
+
     public static IEnumerable<PredictRequest> PredictMessages(PredictHeader header, params (string Name, ImageData Image, DType DType)[] inputs)
     {
         var writer = new ImageMessageWriter(ChunkBytes);

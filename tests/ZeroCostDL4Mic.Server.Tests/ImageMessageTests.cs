@@ -197,6 +197,38 @@ public class ImageMessageTests
     }
 
     [Fact]
+    public void Int32_pixels_up_to_two_to_the_24_arrive_exactly()
+    {
+        int[] values = [16_777_216, -16_777_216, 16_777_215, 0];
+        var back = ImageMessageReader.Read(Header(DType.Int32, "YX", [2, 2], 16), [Chunk(0, Int32Bytes(values))]);
+        Assert.Equal(values.Select(v => (float)v), back.Pixels);
+        Assert.Equal(values, back.Pixels.Select(p => (int)p));
+    }
+
+    [Theory]
+    [InlineData(16)] // whole pixels in one chunk
+    [InlineData(6)]  // pixel 1 split across two chunks
+    public void Int32_pixels_beyond_two_to_the_24_are_refused_not_rounded(int firstChunkBytes)
+    {
+        var bytes = Int32Bytes([5, 16_777_217, 0, 0]);
+        var reader = new ImageMessageReader(Header(DType.Int32, "YX", [2, 2], 16, "labels.tif"), 1000);
+        var e = Refused(() =>
+        {
+            reader.Append(Chunk(0, bytes[..firstChunkBytes]));
+            reader.Append(Chunk(firstChunkBytes, bytes[firstChunkBytes..]));
+        }, StatusCode.InvalidArgument);
+        Assert.Equal("chunk.data: image 'labels.tif': int32 pixel 1 is 16777217, beyond ±16777216 (2^24), the largest integers the server " +
+                     "computes with exactly; send float32 if approximate values are acceptable, or rescale the image", e.Status.Detail);
+    }
+
+    private static byte[] Int32Bytes(int[] values)
+    {
+        var bytes = new byte[4 * values.Length];
+        for (int i = 0; i < values.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4 * i), values[i]);
+        return bytes;
+    }
+
+    [Fact]
     public void Labels_above_uint16_travel_as_int32()
     {
         Assert.Equal(DType.Uint16, ImageMessageWriter.OutputDType(Engine.Api.OutputKind.Labels, ImageData.Create2D(1, 2, [0, 65535])));

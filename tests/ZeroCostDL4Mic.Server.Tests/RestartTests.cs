@@ -7,7 +7,7 @@ using ZeroCostDL4Mic.Protos.V1;
 
 namespace ZeroCostDL4Mic.Server.Tests;
 
-/// <summary>The server killed with SIGKILL mid-training comes back on the same data: the job resumes, nothing stored is lost.</summary>
+/// <summary>The server killed with SIGKILL mid-training comes back on the same data: the job resumes, the queued one runs, nothing stored is lost.</summary>
 public sealed class RestartTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Ready = TimeSpan.FromSeconds(60);
@@ -18,37 +18,36 @@ public sealed class RestartTests(ITestOutputHelper output) : IDisposable
     private readonly string _dataDirectory = TempDirectory.Create("dl4mic-restart-test");
 
     [Fact]
-    public async Task Training_resumes_after_sigkill_and_earlier_data_survives()
+    public async Task Training_resumes_after_sigkill_the_queued_one_runs_and_earlier_data_survives()
     {
         int port = ServerProcess.FreePort();
-        var clean = TestImages.Crop(TestImages.Load("em-0.png"), 0, 0, 128, 128);
-        string datasetId, earlierModelId, jobId;
-        IReadOnlyList<(string, SampleRole, string)> samples;
+        string datasetId, earlierModelId, jobId, queuedJobId;
+        IReadOnlyList<(string Name, SampleRole Role, string Sha256)> samples;
         Protos.V1.FileInfo earlierWeights;
 
         await using (var first = await ServerProcess.StartAsync(port, _dataDirectory, Ready))
         {
             var datasets = new Datasets.DatasetsClient(first.Channel);
             var jobs = new Jobs.JobsClient(first.Channel);
-            datasetId = (await datasets.CreateDatasetAsync("restart", DatasetKind.Paired)).Id;
-            await datasets.UploadAsync(datasetId,
-                new UploadFile(SampleRole.Source, "em", TestImages.PoissonGaussian(clean, 10, 20, seed: 3), DType.Float32),
-                new UploadFile(SampleRole.Target, "em", clean, DType.Uint8));
-            samples = await SamplesAsync(datasets, datasetId);
+            datasetId = await TinyCare.PairedDatasetAsync(datasets, "restart", 128);
+            samples = await datasets.SampleChecksumsAsync(datasetId);
 
             // A finished model from before the crash.
-            var earlier = (await jobs.SubmitTrainingAsync(Training(datasetId, 1, "before-crash"))).Job;
+            var earlier = (await jobs.SubmitTrainingAsync(TinyCare.Training(datasetId, 1, "before-crash", StepsPerEpoch))).Job;
             var earlierEvents = await jobs.WatchToEndAsync(earlier.Id, TimeSpan.FromMinutes(2));
             Assert.True(earlierEvents.Last().State == JobState.Succeeded, GrpcClients.Describe(earlierEvents) + first.LogTail);
             earlierModelId = earlier.ModelId;
             earlierWeights = await WeightsAsync(new Models.ModelsClient(first.Channel), earlierModelId);
 
             // The training that the crash interrupts, killed right after its first finished epoch.
-            jobId = (await jobs.SubmitTrainingAsync(Training(datasetId, Epochs, "interrupted"))).Job.Id;
+            jobId = (await jobs.SubmitTrainingAsync(TinyCare.Training(datasetId, Epochs, "interrupted", StepsPerEpoch))).Job.Id;
+            // A second training waits behind it (one training at a time), so the crash also hits a queued job.
+            queuedJobId = (await jobs.SubmitTrainingAsync(TinyCare.Training(datasetId, 1, "queued", StepsPerEpoch))).Job.Id;
             using var watch = jobs.WatchJob(new WatchJobRequest { JobId = jobId });
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
             await foreach (var e in watch.ResponseStream.ReadAllAsync(timeout.Token))
                 if (e.EventCase == JobEvent.EventOneofCase.Epoch) break;
+            Assert.Equal(JobState.Queued, (await jobs.GetJobAsync(new GetJobRequest { JobId = queuedJobId })).Job.State);
             await first.KillAsync();
         }
 
@@ -71,32 +70,18 @@ public sealed class RestartTests(ITestOutputHelper output) : IDisposable
         Assert.True(model.Ready);
         Assert.Equal(Enumerable.Range(1, Epochs), model.History.Select(h => h.Epoch));
 
+        // The job that was still queued at the crash runs after the resumed one.
+        var queuedEvents = await jobsAfter.WatchToEndAsync(queuedJobId, TimeSpan.FromMinutes(2));
+        Assert.True(queuedEvents.Last().State == JobState.Succeeded, GrpcClients.Describe(queuedEvents) + "\n" + second.LogTail);
+        var queuedModel = (await models.GetModelAsync(new GetModelRequest { ModelId = queuedEvents.Single(e => e.EventCase == JobEvent.EventOneofCase.Result).Result.ModelId })).Model;
+        Assert.True(queuedModel.Ready);
+        Assert.True(queuedEvents.First(e => e.EventCase == JobEvent.EventOneofCase.State && e.State == JobState.Running).Time.ToDateTime() >= events.Last().Time.ToDateTime(), "the queued job started before the resumed one finished");
+
         // What existed before the crash is intact.
-        Assert.Equal(samples, await SamplesAsync(new Datasets.DatasetsClient(second.Channel), datasetId));
+        Assert.Equal(samples, await new Datasets.DatasetsClient(second.Channel).SampleChecksumsAsync(datasetId));
         Assert.Equal(earlierWeights, await WeightsAsync(models, earlierModelId));
         Assert.True((await models.GetModelAsync(new GetModelRequest { ModelId = earlierModelId })).Model.Ready);
     }
-
-    private static SubmitTrainingRequest Training(string datasetId, int epochs, string name) => new()
-    {
-        Network = "care-2d",
-        DatasetId = datasetId,
-        ModelName = name,
-        Parameters =
-        {
-            new ParameterValue { Name = "epochs", Value = epochs.ToString(CultureInfo.InvariantCulture) },
-            new ParameterValue { Name = "steps_per_epoch", Value = StepsPerEpoch.ToString(CultureInfo.InvariantCulture) },
-            new ParameterValue { Name = "batch_size", Value = "4" },
-            new ParameterValue { Name = "patch_size", Value = "32" },
-            new ParameterValue { Name = "unet_depth", Value = "2" },
-            new ParameterValue { Name = "unet_base_filters", Value = "8" },
-            new ParameterValue { Name = "unet_kern_size", Value = "3" },
-        },
-    };
-
-    private static async Task<IReadOnlyList<(string, SampleRole, string)>> SamplesAsync(Datasets.DatasetsClient client, string datasetId) =>
-        (await client.GetDatasetAsync(new GetDatasetRequest { DatasetId = datasetId })).Dataset.Samples
-            .Select(s => (s.Name, s.Role, s.Sha256)).Order().ToList();
 
     private static async Task<Protos.V1.FileInfo> WeightsAsync(Models.ModelsClient client, string modelId) =>
         (await client.GetModelAsync(new GetModelRequest { ModelId = modelId })).Model.Files.Single(f => f.Name == "weights_best.dat");

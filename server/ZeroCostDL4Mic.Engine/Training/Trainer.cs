@@ -33,9 +33,6 @@ public sealed record TrainingRun(
 /// </summary>
 public sealed class Trainer(Device device)
 {
-    /// <summary>Keras ReduceLROnPlateau's default min_delta.</summary>
-    const double PlateauMinDelta = 1e-4;
-
     public IReadOnlyList<HistoryRow> Train(TrainingRun run, ITrainingObserver observer, CancellationToken cancellation)
     {
         var p = run.Parameters;
@@ -69,8 +66,8 @@ public sealed class Trainer(Device device)
 
         var history = checkpoint?.History ?? new List<HistoryRow>();
         double bestVal = checkpoint?.BestValLoss ?? double.PositiveInfinity;
-        double plateauBest = checkpoint?.PlateauBest ?? double.PositiveInfinity;
-        int plateauWait = checkpoint?.PlateauWait ?? 0;
+        var plateau = new LearningRatePlateau(lr, factor, patience,
+            checkpoint?.PlateauBest ?? double.PositiveInfinity, checkpoint?.PlateauWait ?? 0);
         int firstEpoch = (checkpoint?.Epoch ?? 0) + 1;
         observer.Message($"training {run.Network.Key}: {epochs} epochs × {steps} steps of batch {batch} on {device.type.ToString().ToLowerInvariant()}; " +
                          $"{plan.TrainingPatchCount} training / {plan.ValidationPatchCount} validation patches");
@@ -121,17 +118,14 @@ public sealed class Trainer(Device device)
             run.Folder.WriteWith(ModelFolder.OptimizerState, path => optimizer.save_state_dict(path));
             if (best) run.Folder.WriteWith(ModelFolder.BestWeights, path => model.save(path));
 
-            // Keras ReduceLROnPlateau: improvement is val < best - min_delta; drop when wait reaches patience.
-            if (valLoss < plateauBest - PlateauMinDelta) { plateauBest = valLoss; plateauWait = 0; }
-            else if (++plateauWait >= patience)
+            if (plateau.EpochEnded(valLoss))
             {
-                lr *= factor;
-                plateauWait = 0;
+                lr = plateau.LearningRate;
                 SetLearningRate(optimizer, lr);
                 observer.Message($"epoch {epoch}: val_loss did not improve for {patience} epochs, learning rate reduced to {lr:G3}");
             }
             run.Folder.WriteText(ModelFolder.CheckpointFile,
-                new TrainingCheckpoint(epoch, lr, bestVal, plateauBest, plateauWait, history, new(plan.State)).ToJson());
+                new TrainingCheckpoint(epoch, lr, bestVal, plateau.Best, plateau.Wait, history, new(plan.State)).ToJson());
             observer.EpochCompleted(new JobEpochCompleted(epoch, trainLoss, valLoss, history[^1].LearningRate, best));
         }
 

@@ -118,11 +118,12 @@ public sealed class ImageMessageReader
             _carryLength += take;
             data = data[take..];
             if (_carryLength < _elementSize) return;
-            _pixels[_pixelIndex++] = Decode(_carry);
+            _pixels[_pixelIndex] = Decode(_carry, _pixelIndex);
+            _pixelIndex++;
             _carryLength = 0;
         }
         int whole = data.Length / _elementSize;
-        DecodeInto(data[..(whole * _elementSize)], _pixels.AsSpan(_pixelIndex, whole));
+        DecodeInto(data[..(whole * _elementSize)], _pixels.AsSpan(_pixelIndex, whole), _pixelIndex);
         _pixelIndex += whole;
         var rest = data[(whole * _elementSize)..];
         rest.CopyTo(_carry);
@@ -166,15 +167,30 @@ public sealed class ImageMessageReader
 
     private InvalidInputException Invalid(string name, string description) => new($"{_field}.{name}", description);
 
-    private float Decode(ReadOnlySpan<byte> b) => _dtype switch
+    /// <summary>
+    /// Pixels are float32 from here on, which holds every integer only up to 2^24: a larger int32 would change
+    /// silently, so it is refused instead.
+    /// </summary>
+    public const int LargestExactInt32 = 1 << 24;
+
+    private float Int32Pixel(int value, int index)
+    {
+        if (value > LargestExactInt32 || value < -LargestExactInt32)
+            throw new InvalidInputException("chunk.data",
+                $"image '{Name}': int32 pixel {index} is {value}, beyond ±{LargestExactInt32} (2^24), the largest integers the server " +
+                "computes with exactly; send float32 if approximate values are acceptable, or rescale the image");
+        return value;
+    }
+
+    private float Decode(ReadOnlySpan<byte> b, int index) => _dtype switch
     {
         DType.Uint8 => b[0],
         DType.Uint16 => BinaryPrimitives.ReadUInt16LittleEndian(b),
-        DType.Int32 => BinaryPrimitives.ReadInt32LittleEndian(b),
+        DType.Int32 => Int32Pixel(BinaryPrimitives.ReadInt32LittleEndian(b), index),
         _ => BinaryPrimitives.ReadSingleLittleEndian(b),
     };
 
-    private void DecodeInto(ReadOnlySpan<byte> bytes, Span<float> target)
+    private void DecodeInto(ReadOnlySpan<byte> bytes, Span<float> target, int firstIndex)
     {
         switch (_dtype)
         {
@@ -185,7 +201,7 @@ public sealed class ImageMessageReader
                 for (int i = 0; i < target.Length; i++) target[i] = BinaryPrimitives.ReadUInt16LittleEndian(bytes[(2 * i)..]);
                 break;
             case DType.Int32:
-                for (int i = 0; i < target.Length; i++) target[i] = BinaryPrimitives.ReadInt32LittleEndian(bytes[(4 * i)..]);
+                for (int i = 0; i < target.Length; i++) target[i] = Int32Pixel(BinaryPrimitives.ReadInt32LittleEndian(bytes[(4 * i)..]), firstIndex + i);
                 break;
             default:
                 for (int i = 0; i < target.Length; i++) target[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(4 * i)..]);

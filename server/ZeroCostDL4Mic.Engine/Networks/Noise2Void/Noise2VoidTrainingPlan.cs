@@ -14,7 +14,8 @@ sealed class Noise2VoidTrainingPlan : TrainingPlan
 {
     readonly List<float[]> train, validation;
     readonly List<float[][]> validationMasked;
-    readonly int size, box, radius;
+    readonly int size;
+    readonly BlindSpotMasking masking;
     readonly bool augment;
     readonly string loss;
     readonly RollingIndices order;
@@ -25,14 +26,13 @@ sealed class Noise2VoidTrainingPlan : TrainingPlan
         this.train = train;
         this.validation = validation;
         this.size = size;
-        this.box = box;
-        this.radius = radius;
+        masking = new BlindSpotMasking(size, box, radius);
         this.augment = augment;
         this.loss = loss;
         this.state = state;
         order = new RollingIndices(train.Count);
         var random = new Random(seed + 1);
-        validationMasked = validation.Select(p => Manipulate(p, random)).ToList();
+        validationMasked = validation.Select(p => masking.Apply(p, random)).ToList();
     }
 
     public static Noise2VoidTrainingPlan Create(ParameterSet p, IReadOnlyList<TrainingSample> samples, Action<string> log)
@@ -70,33 +70,6 @@ sealed class Noise2VoidTrainingPlan : TrainingPlan
             p.Int("neighborhood_radius"), p.Bool("augment"), p.Text("loss"), state, p.Int("seed"));
     }
 
-    /// <summary>Returns [manipulated input, original values at blind spots, mask].</summary>
-    float[][] Manipulate(float[] patch, Random random)
-    {
-        var input = (float[])patch.Clone();
-        var values = new float[patch.Length];
-        var mask = new float[patch.Length];
-        var picks = new List<(int Index, float Value)>();
-        for (int by = 0; by * box < size; by++)
-            for (int bx = 0; bx * box < size; bx++)
-            {
-                int y = (int)(by * box + random.NextDouble() * box), x = (int)(bx * box + random.NextDouble() * box);
-                if (y >= size || x >= size) continue;
-                int y0 = Math.Max(0, y - radius), y1 = Math.Min(size, y + radius + 1);
-                int x0 = Math.Max(0, x - radius), x1 = Math.Min(size, x + radius + 1);
-                int sy = y0 + random.Next(y1 - y0), sx = x0 + random.Next(x1 - x0);
-                picks.Add((y * size + x, patch[sy * size + sx]));
-            }
-        // All replacement values are read from the unmodified patch first, then written.
-        foreach (var (index, value) in picks)
-        {
-            values[index] = patch[index];
-            mask[index] = 1;
-            input[index] = value;
-        }
-        return new[] { input, values, mask };
-    }
-
     public override int TrainingPatchCount => train.Count;
     public override int ValidationPatchCount => validation.Count;
     public override int DefaultStepsPerEpoch(int batchSize) => train.Count / batchSize + 1;
@@ -110,7 +83,7 @@ sealed class Noise2VoidTrainingPlan : TrainingPlan
         {
             var patch = train[order.Next(random)];
             if (augment) patch = PatchTensors.RandomDihedral(random, size, patch)[0];
-            var m = Manipulate(patch, random);
+            var m = masking.Apply(patch, random);
             inputs.Add(m[0]);
             targets.Add(new[] { m[1], m[2] });
         }
