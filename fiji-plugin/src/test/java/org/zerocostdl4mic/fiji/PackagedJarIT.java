@@ -104,18 +104,16 @@ public class PackagedJarIT {
     @Test
     public void imageJBatchModeRunsThePluginAgainstAServer() throws Exception {
         try (FakeServer server = FakeServer.start()) {
-            BatchRun run = imageJBatch("setBatchMode(true);\n"
+            String log = imageJBatch(connectAndOpenCells(server.address(), 5)
                     + "run('ZeroCostDL4Mic Server...', 'address=" + server.address() + " token=[] test');\n"
-                    + "newImage('cells.tif', '16-bit ramp', 64, 48, 1, 1, 5);\n"
                     + "run('Properties...', 'channels=1 slices=1 frames=5 unit=micron pixel_width=0.5 pixel_height=0.5 voxel_depth=1 frame=[30 sec]');\n"
                     + "run('ZeroCostDL4Mic Predict...', 'model=nuclei');\n"
                     + "selectImage('cells_labels');\n"
                     + "getDimensions(w, h, c, z, t); getPixelSize(unit, pw, ph);\n"
-                    + "print('RESULT ' + getTitle() + ' ' + w + 'x' + h + ' t' + t + ' ' + bitDepth() + '-bit ' + unit + ' ' + pw + ' ' + Stack.getFrameInterval());\n");
-            assertTrue(run.log, run.log.contains("Connected to ZeroCostDL4Mic server fake-1.0"));
-            assertTrue(run.log, run.log.contains("RESULT cells_labels 64x48 t5 16-bit microns 0.5 30"));
-            assertFalse(run.log, run.log.contains("Exception"));
-            assertEquals(run.log, 0, run.exitStatus);
+                    + "print('RESULT ' + getTitle() + ' ' + w + 'x' + h + ' t' + t + ' ' + bitDepth() + '-bit ' + unit + ' ' + pw + ' ' + Stack.getFrameInterval());\n", 0);
+            assertTrue(log, log.contains("Connected to ZeroCostDL4Mic server fake-1.0"));
+            assertTrue(log, log.contains("RESULT cells_labels 64x48 t5 16-bit microns 0.5 30"));
+            assertFalse(log, log.contains("Exception"));
         }
     }
 
@@ -123,24 +121,19 @@ public class PackagedJarIT {
     @Test
     public void aFailedCommandEndsImageJBatchWithExitStatus1() throws Exception {
         try (FakeServer server = FakeServer.start()) {
-            BatchRun run = imageJBatch("setBatchMode(true);\n"
-                    + "run('ZeroCostDL4Mic Server...', 'address=" + server.address() + " token=[]');\n"
-                    + "newImage('cells.tif', '16-bit ramp', 64, 48, 1, 1, 1);\n"
+            String log = imageJBatch(connectAndOpenCells(server.address(), 1)
                     + "run('ZeroCostDL4Mic Predict...', 'model=nope');\n"
-                    + "print('macro went on');\n");
-            assertTrue(run.log, run.log.contains("ZeroCostDL4Mic: There is no model 'nope' on the server"));
-            assertFalse(run.log, run.log.contains("macro went on"));
-            assertFalse(run.log, run.log.contains("Exception"));
-            assertEquals(run.log, 1, run.exitStatus);
+                    + "print('macro went on');\n", 1);
+            assertTrue(log, log.contains("ZeroCostDL4Mic: There is no model 'nope' on the server"));
+            assertFalse(log, log.contains("macro went on"));
+            assertFalse(log, log.contains("Exception"));
         }
         String down = "http://127.0.0.1:" + freePort();
-        BatchRun run = imageJBatch("run('ZeroCostDL4Mic Server...', 'address=" + down + " token=[]');\n"
-                + "newImage('cells.tif', '16-bit ramp', 64, 48, 1, 1, 1);\n"
+        String log = imageJBatch(connectAndOpenCells(down, 1)
                 + "run('ZeroCostDL4Mic Predict...', 'model=nuclei');\n"
-                + "print('macro went on');\n");
-        assertTrue(run.log, run.log.contains("ZeroCostDL4Mic: Cannot reach the ZeroCostDL4Mic server at " + down));
-        assertFalse(run.log, run.log.contains("macro went on"));
-        assertEquals(run.log, 1, run.exitStatus);
+                + "print('macro went on');\n", 1);
+        assertTrue(log, log.contains("ZeroCostDL4Mic: Cannot reach the ZeroCostDL4Mic server at " + down));
+        assertFalse(log, log.contains("macro went on"));
     }
 
     /**
@@ -152,28 +145,24 @@ public class PackagedJarIT {
     @Test
     public void imageJBatchTrainsAndPredictsOnTheLiveServer() throws Exception {
         LiveServer server = LiveServer.fromEnvironment();
-        File source = temp.newFolder("source");
-        File target = temp.newFolder("target");
-        LiveServer.writeCarePairs(source, target);
         File movie = new File(temp.getRoot(), "movie.tif");
         File restored = new File(temp.getRoot(), "movie_restored_fiji.tif");
         String model = "fiji-jar-" + System.currentTimeMillis();
-        BatchRun run = imageJBatch("setBatchMode(true);\n"
+        String log = imageJBatch("setBatchMode(true);\n"
                 + server.serverMacro()
-                + LiveServer.trainTinyCare(model, source, target)
+                + LiveServer.trainTinyCare(model, temp)
                 + "newImage('movie.tif', '16-bit ramp', 64, 48, 1, 1, 3);\n"
                 + "run('Add Specified Noise...', 'stack standard=2000');\n"
                 + "run('Properties...', 'channels=1 slices=1 frames=3 unit=micron pixel_width=0.2 pixel_height=0.2 voxel_depth=1 frame=[30 sec]');\n"
                 + "saveAs('Tiff', " + ImageJMacros.quote(movie.getPath()) + ");\n"
                 + "run('ZeroCostDL4Mic Predict...', 'model=" + model + " input=[current image]');\n"
                 + "selectImage('movie_restored');\n"
-                + "saveAs('Tiff', " + ImageJMacros.quote(restored.getPath()) + ");\n");
-        assertTrue(run.log, run.log.contains("training finished"));
-        assertFalse(run.log, run.log.contains("Exception"));
-        assertEquals(run.log, 0, run.exitStatus);
+                + "saveAs('Tiff', " + ImageJMacros.quote(restored.getPath()) + ");\n", 0);
+        assertTrue(log, log.contains("training finished"));
+        assertFalse(log, log.contains("Exception"));
 
         ImagePlus result = IJ.openImage(restored.getPath());
-        assertTrue(run.log, result != null);
+        assertTrue(log, result != null);
         assertEquals(64, result.getWidth());
         assertEquals(48, result.getHeight());
         assertEquals(32, result.getBitDepth());
@@ -187,22 +176,19 @@ public class PackagedJarIT {
         server.assertRestoredLikeConsoleClient(model, movie, restored, temp.newFolder("cli"));
     }
 
-    /** What a separate ImageJ printed (its Log, as it has no window) and its exit status. */
-    private static final class BatchRun {
-        final int exitStatus;
-        final String log;
-
-        BatchRun(int exitStatus, String log) {
-            this.exitStatus = exitStatus;
-            this.log = log;
-        }
+    /** Batch mode, the plugin pointed at {@code address} (no token), and a 64x48 16-bit time-lapse 'cells.tif'. */
+    private static String connectAndOpenCells(String address, int frames) {
+        return "setBatchMode(true);\n"
+                + "run('ZeroCostDL4Mic Server...', 'address=" + address + " token=[]');\n"
+                + "newImage('cells.tif', '16-bit ramp', 64, 48, 1, 1, " + frames + ");\n";
     }
 
     /**
      * Runs {@code java -cp ij.jar ij.ImageJ -batch macro.ijm} in a fresh ImageJ folder whose plugins folder holds the
-     * shipped jar (and whose home holds its preferences, so the token stays in the temporary folder).
+     * shipped jar (and whose home holds its preferences, so the token stays in the temporary folder), checks its exit
+     * status and returns what it printed (its Log, as it has no window).
      */
-    private BatchRun imageJBatch(String macroText) throws Exception {
+    private String imageJBatch(String macroText, int exitStatus) throws Exception {
         File jar = pluginJar();
         Assume.assumeFalse("ImageJ's menus need a display: run under xvfb-run (build.sh does)", GraphicsEnvironment.isHeadless());
         File home = temp.newFolder();
@@ -228,7 +214,8 @@ public class PackagedJarIT {
         String log = new String(output.toByteArray(), StandardCharsets.UTF_8);
         System.out.println(log);
         assertTrue("ImageJ did not finish:\n" + log, finished);
-        return new BatchRun(process.exitValue(), log);
+        assertEquals(log, exitStatus, process.exitValue());
+        return log;
     }
 
     private static int freePort() throws IOException {

@@ -10,6 +10,7 @@ import ij.ImagePlus;
 import ij.WindowManager;
 import ij.plugin.frame.RoiManager;
 import ij.process.ShortProcessor;
+import ij.text.TextWindow;
 import java.awt.event.KeyEvent;
 import java.io.File;
 import java.io.IOException;
@@ -294,6 +295,9 @@ public class CommandsWithFakeServerTest {
     /** Esc while the results stream in: the call is cancelled on the server and no result, table or ROI appears. */
     @Test
     public void escStopsAPredictionAndLeavesNoPartialResult() throws Exception {
+        java.awt.Window earlierTable = WindowManager.getWindow("cells_objects"); // from the tests that complete a prediction
+        if (earlierTable instanceof TextWindow)
+            ((TextWindow) earlierTable).close(false);
         server.stallPredictions = true;
         server.predictionStalled = false;
         int cancelledBefore = server.cancelledPredictions.get();

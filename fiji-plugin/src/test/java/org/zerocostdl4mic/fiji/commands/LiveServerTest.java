@@ -59,15 +59,12 @@ public class LiveServerTest {
     @Test
     public void trainTinyCareModelThenPredict() throws IOException {
         LiveServer server = LiveServer.fromEnvironment();
-        File source = temp.newFolder("source");
-        File target = temp.newFolder("target");
-        LiveServer.writeCarePairs(source, target);
         String model = "fiji-it-" + System.currentTimeMillis();
         String describe = "getDimensions(w, h, c, z, t); getPixelSize(unit, pw, ph);\n"
                 + "r = r + getTitle() + ' ' + w + 'x' + h + ' c' + c + ' z' + z + ' t' + t + ' ' + bitDepth() + '-bit ' + unit + ' ' + pw + ' ' + ph + ' ' + Stack.getFrameInterval() + ';';\n";
         ImageJMacros.Run run = ImageJMacros.macro("setBatchMode(true);\nclose('*');\nr = '';\n"
                 + server.serverMacro()
-                + LiveServer.trainTinyCare(model, source, target)
+                + LiveServer.trainTinyCare(model, temp)
                 + "newImage('probe.tif', '16-bit ramp', 96, 80, 1, 1, 1);\n"
                 + "run('Properties...', 'channels=1 slices=1 frames=1 unit=micron pixel_width=0.2 pixel_height=0.2 voxel_depth=1');\n"
                 + "run('ZeroCostDL4Mic Predict...', 'model=" + model + " input=[current image]');\n"

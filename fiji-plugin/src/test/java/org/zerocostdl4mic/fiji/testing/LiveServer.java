@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.Assume;
+import org.junit.rules.TemporaryFolder;
 import org.zerocostdl4mic.fiji.client.ModelCatalog;
 import org.zerocostdl4mic.fiji.client.ServerConnection;
 import org.zerocostdl4mic.fiji.client.ServerSettings;
@@ -81,8 +82,13 @@ public final class LiveServer {
         return log;
     }
 
-    /** Four 64x64 noisy/clean 32-bit TIFF pairs with matching names in the two folders: the data of {@link #trainTinyCare}. */
-    public static void writeCarePairs(File source, File target) {
+    /**
+     * The macro line that trains a tiny care-2d model called {@code model} through Train... (a few seconds), on four
+     * 64x64 noisy/clean 32-bit TIFF pairs written here into the folders "source" and "target" of {@code temp}.
+     */
+    public static String trainTinyCare(String model, TemporaryFolder temp) throws IOException {
+        File source = temp.newFolder("source");
+        File target = temp.newFolder("target");
         Random random = new Random(42);
         for (int i = 0; i < 4; i++) {
             FloatProcessor clean = new FloatProcessor(64, 64);
@@ -98,10 +104,6 @@ public final class LiveServer {
             assertTrue(IJ.saveAsTiff(new ImagePlus(name, noisy), new File(source, name).getPath()));
             assertTrue(IJ.saveAsTiff(new ImagePlus(name, clean), new File(target, name).getPath()));
         }
-    }
-
-    /** The macro line that trains a tiny care-2d model called {@code model} through Train... (a few seconds). */
-    public static String trainTinyCare(String model, File source, File target) {
         return "run('ZeroCostDL4Mic Train...', 'network=care-2d data=folders model_name=" + model
                 + " source_folder=[" + source + "] target_folder=[" + target + "]"
                 + " epochs=2 steps_per_epoch=2 batch_size=4 patch_size=32 unet_depth=2 unet_base_filters=8');\n";
