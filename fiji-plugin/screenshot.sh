@@ -4,7 +4,9 @@
 # Plugins > ZeroCostDL4Mic > Predict... in its own thread (doCommand), captures the screen with ImageJ's
 # Capture Screen and crops it to the dialog. Nothing is started: with no server at the saved address the dialog
 # shows a text field for the model instead of the server's model list. DL4MIC_SERVER=http://host:port points it
-# at a running server instead. Needs the jar from build.sh and the packages xvfb, xauth, fonts-dejavu-core.
+# at a running server instead (DL4MIC_TOKEN if it wants a token); the README's picture is taken against a server
+# with one trained model, so that the dialog shows the model list. Needs the jar from build.sh and the packages
+# xvfb, xauth, fonts-dejavu-core.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -26,7 +28,7 @@ rm -f "$out"
 
 server_line=""
 if [ -n "${DL4MIC_SERVER:-}" ]; then
-  server_line="run('ZeroCostDL4Mic Server...', 'address=${DL4MIC_SERVER} token=[]');"
+  server_line="run('ZeroCostDL4Mic Server...', 'address=${DL4MIC_SERVER} token=[${DL4MIC_TOKEN:-}]');"
 fi
 
 cat > "$work/screenshot.ijm" <<EOF

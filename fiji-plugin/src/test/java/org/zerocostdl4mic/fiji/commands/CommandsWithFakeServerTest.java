@@ -7,7 +7,10 @@ import static org.zerocostdl4mic.fiji.testing.ImageJMacros.quote;
 
 import ij.IJ;
 import ij.ImagePlus;
+import ij.WindowManager;
+import ij.plugin.frame.RoiManager;
 import ij.process.ShortProcessor;
+import ij.text.TextWindow;
 import java.awt.event.KeyEvent;
 import java.io.File;
 import java.io.IOException;
@@ -15,6 +18,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Rule;
@@ -274,14 +278,7 @@ public class CommandsWithFakeServerTest {
         server.endlessTraining = true;
         server.trainingWatched = false;
         int cancelledBefore = server.cancelledJobs.size();
-        Thread esc = new Thread(() -> {
-            long end = System.currentTimeMillis() + 20000;
-            while (!server.trainingWatched && System.currentTimeMillis() < end)
-                sleep(20);
-            sleep(300);
-            IJ.setKeyDown(KeyEvent.VK_ESCAPE);
-        });
-        esc.start();
+        Thread esc = pressEscOnce(() -> server.trainingWatched);
         try {
             ImageJMacros.Run run = macro("run('ZeroCostDL4Mic Train...', 'network=care-2d source_folder=[" + source
                     + "] target_folder=[" + target + "]');\nprint('macro went on');\n");
@@ -293,6 +290,54 @@ public class CommandsWithFakeServerTest {
             esc.join();
             IJ.resetEscape();
         }
+    }
+
+    /** Esc while the results stream in: the call is cancelled on the server and no result, table or ROI appears. */
+    @Test
+    public void escStopsAPredictionAndLeavesNoPartialResult() throws Exception {
+        java.awt.Window earlierTable = WindowManager.getWindow("cells_objects"); // from the tests that complete a prediction
+        if (earlierTable instanceof TextWindow)
+            ((TextWindow) earlierTable).close(false);
+        server.stallPredictions = true;
+        server.predictionStalled = false;
+        int cancelledBefore = server.cancelledPredictions.get();
+        Thread esc = pressEscOnce(() -> server.predictionStalled);
+        try {
+            ImageJMacros.Run run = macro("roiManager('reset');\n"
+                    + "newImage('cells.tif', '16-bit ramp', 64, 48, 1, 1, 3);\n"
+                    + "run('ZeroCostDL4Mic Predict...', 'model=nuclei input=[current image] add_rois');\n"
+                    + "print('macro went on');\n");
+            assertTrue(run.toString(), run.log.contains("ZeroCostDL4Mic: Prediction cancelled."));
+            assertFalse(run.toString(), run.log.contains("macro went on"));
+            assertFalse(run.toString(), run.log.contains("objects ("));
+            long end = System.currentTimeMillis() + 5000;
+            while (server.cancelledPredictions.get() == cancelledBefore && System.currentTimeMillis() < end)
+                sleep(20);
+            assertEquals(cancelledBefore + 1, server.cancelledPredictions.get());
+            // The labels had fully arrived before Esc: they must not be shown, nor their table or ROIs.
+            assertTrue(WindowManager.getImage("cells.tif") != null);
+            assertEquals(null, WindowManager.getImage("cells_labels"));
+            assertEquals(null, WindowManager.getWindow("cells_objects"));
+            RoiManager rois = RoiManager.getInstance();
+            assertTrue(rois == null || rois.getCount() == 0);
+        } finally {
+            server.stallPredictions = false;
+            esc.join();
+            IJ.resetEscape();
+        }
+    }
+
+    /** Presses Esc (as ImageJ's key listener would) 300 ms after {@code ready} turns true, waiting at most 20 s. */
+    private static Thread pressEscOnce(BooleanSupplier ready) {
+        Thread esc = new Thread(() -> {
+            long end = System.currentTimeMillis() + 20000;
+            while (!ready.getAsBoolean() && System.currentTimeMillis() < end)
+                sleep(20);
+            sleep(300);
+            IJ.setKeyDown(KeyEvent.VK_ESCAPE);
+        });
+        esc.start();
+        return esc;
     }
 
     @Test

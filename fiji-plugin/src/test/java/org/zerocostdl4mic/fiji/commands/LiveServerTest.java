@@ -4,12 +4,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import ij.IJ;
-import ij.ImagePlus;
-import ij.process.FloatProcessor;
 import java.io.File;
 import java.io.IOException;
-import java.util.Random;
 import org.junit.Assume;
 import org.junit.Rule;
 import org.junit.Test;
@@ -63,31 +59,12 @@ public class LiveServerTest {
     @Test
     public void trainTinyCareModelThenPredict() throws IOException {
         LiveServer server = LiveServer.fromEnvironment();
-        File source = temp.newFolder("source");
-        File target = temp.newFolder("target");
-        Random random = new Random(42);
-        for (int i = 0; i < 4; i++) {
-            FloatProcessor clean = new FloatProcessor(64, 64);
-            FloatProcessor noisy = new FloatProcessor(64, 64);
-            for (int y = 0; y < 64; y++) {
-                for (int x = 0; x < 64; x++) {
-                    float v = (float) (100 + 50 * Math.sin((x + 7 * i) / 6.0) * Math.cos(y / 9.0));
-                    clean.setf(x, y, v);
-                    noisy.setf(x, y, v + (float) (15 * random.nextGaussian()));
-                }
-            }
-            String name = "pair_" + i + ".tif";
-            assertTrue(IJ.saveAsTiff(new ImagePlus(name, noisy), new File(source, name).getPath()));
-            assertTrue(IJ.saveAsTiff(new ImagePlus(name, clean), new File(target, name).getPath()));
-        }
         String model = "fiji-it-" + System.currentTimeMillis();
         String describe = "getDimensions(w, h, c, z, t); getPixelSize(unit, pw, ph);\n"
                 + "r = r + getTitle() + ' ' + w + 'x' + h + ' c' + c + ' z' + z + ' t' + t + ' ' + bitDepth() + '-bit ' + unit + ' ' + pw + ' ' + ph + ' ' + Stack.getFrameInterval() + ';';\n";
         ImageJMacros.Run run = ImageJMacros.macro("setBatchMode(true);\nclose('*');\nr = '';\n"
                 + server.serverMacro()
-                + "run('ZeroCostDL4Mic Train...', 'network=care-2d data=folders model_name=" + model
-                + " source_folder=[" + source + "] target_folder=[" + target + "]"
-                + " epochs=2 steps_per_epoch=2 batch_size=4 patch_size=32 unet_depth=2 unet_base_filters=8');\n"
+                + LiveServer.trainTinyCare(model, temp)
                 + "newImage('probe.tif', '16-bit ramp', 96, 80, 1, 1, 1);\n"
                 + "run('Properties...', 'channels=1 slices=1 frames=1 unit=micron pixel_width=0.2 pixel_height=0.2 voxel_depth=1');\n"
                 + "run('ZeroCostDL4Mic Predict...', 'model=" + model + " input=[current image]');\n"
@@ -106,15 +83,7 @@ public class LiveServerTest {
                 run.value);
 
         // The C# console client predicts the same input with the same model: the plugin's pixels must equal the client's.
-        File output = temp.newFolder("cli");
-        String log = server.consolePredict(model, new File(temp.getRoot(), "probe.tif"), output);
-        ImagePlus fromCli = IJ.openImage(new File(output, "probe_restored.tif").getPath());
-        ImagePlus fromFiji = IJ.openImage(new File(temp.getRoot(), "probe_fiji.tif").getPath());
-        assertEquals(log, fromCli.getWidth(), fromFiji.getWidth());
-        assertEquals(log, fromCli.getHeight(), fromFiji.getHeight());
-        float[] a = (float[]) fromCli.getProcessor().getPixels();
-        float[] b = (float[]) fromFiji.getProcessor().getPixels();
-        for (int i = 0; i < a.length; i++)
-            assertEquals("pixel " + i, a[i], b[i], 0f);
+        server.assertRestoredLikeConsoleClient(model, new File(temp.getRoot(), "probe.tif"),
+                new File(temp.getRoot(), "probe_fiji.tif"), temp.newFolder("cli"));
     }
 }

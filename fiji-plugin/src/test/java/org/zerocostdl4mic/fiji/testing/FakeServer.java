@@ -18,6 +18,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -61,6 +62,11 @@ public final class FakeServer implements AutoCloseable {
     /** When true, training jobs run until cancelled. */
     public volatile boolean endlessTraining;
     public volatile boolean trainingWatched;
+    /** When true, a prediction sends its first result image (and the objects) and then nothing until cancelled. */
+    public volatile boolean stallPredictions;
+    public volatile boolean predictionStalled;
+    /** Prediction calls the client cancelled. */
+    public final AtomicInteger cancelledPredictions = new AtomicInteger();
 
     private final List<Model> models = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Job> jobs = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -415,11 +421,14 @@ public final class FakeServer implements AutoCloseable {
     final class Inference extends InferenceGrpc.InferenceImplBase {
         @Override
         public StreamObserver<PredictRequest> predict(StreamObserver<PredictResponse> response) {
+            // The client half-closes before it reads the results, so a cancel is only seen here, not in onError.
+            ((ServerCallStreamObserver<PredictResponse>) response).setOnCancelHandler(cancelledPredictions::incrementAndGet);
             return new StreamObserver<PredictRequest>() {
                 PredictHeader header;
                 ImageHeader image;
                 ByteArrayOutputStream bytes;
                 boolean failed;
+                boolean stalled;
 
                 @Override
                 public void onNext(PredictRequest r) {
@@ -467,6 +476,11 @@ public final class FakeServer implements AutoCloseable {
                     if (header.getModelId().equals(NUCLEI)) {
                         send(OutputKind.OUTPUT_KIND_LABELS, DType.D_TYPE_UINT16, values, 0);
                         sendObjects();
+                        if (stallPredictions) {
+                            stalled = true;
+                            predictionStalled = true;
+                            return;
+                        }
                         send(OutputKind.OUTPUT_KIND_PROBABILITY, DType.D_TYPE_FLOAT32, new double[values.length], 0.5);
                     } else {
                         send(OutputKind.OUTPUT_KIND_RESTORED, DType.D_TYPE_FLOAT32, values, 1);
@@ -526,7 +540,7 @@ public final class FakeServer implements AutoCloseable {
 
                 @Override
                 public void onCompleted() {
-                    if (!failed)
+                    if (!failed && !stalled)
                         response.onCompleted();
                 }
             };

@@ -1,16 +1,25 @@
 package org.zerocostdl4mic.fiji.testing;
 
+import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 
+import ij.IJ;
+import ij.ImagePlus;
+import ij.process.FloatProcessor;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Random;
 import org.junit.Assume;
+import org.junit.rules.TemporaryFolder;
 import org.zerocostdl4mic.fiji.client.ModelCatalog;
 import org.zerocostdl4mic.fiji.client.ServerConnection;
 import org.zerocostdl4mic.fiji.client.ServerSettings;
+import org.zerocostdl4mic.fiji.converters.OutputNames;
+import org.zerocostdl4mic.protos.v1.OutputKind;
 
 /**
  * The real C# server that tests/run-all.sh starts for the plugin's live tests: DL4MIC_TEST_SERVER=http://127.0.0.1:PORT,
@@ -71,6 +80,51 @@ public final class LiveServer {
             throw new IOException(e);
         }
         return log;
+    }
+
+    /**
+     * The macro line that trains a tiny care-2d model called {@code model} through Train... (a few seconds), on four
+     * 64x64 noisy/clean 32-bit TIFF pairs written here into the folders "source" and "target" of {@code temp}.
+     */
+    public static String trainTinyCare(String model, TemporaryFolder temp) throws IOException {
+        File source = temp.newFolder("source");
+        File target = temp.newFolder("target");
+        Random random = new Random(42);
+        for (int i = 0; i < 4; i++) {
+            FloatProcessor clean = new FloatProcessor(64, 64);
+            FloatProcessor noisy = new FloatProcessor(64, 64);
+            for (int y = 0; y < 64; y++) {
+                for (int x = 0; x < 64; x++) {
+                    float v = (float) (100 + 50 * Math.sin((x + 7 * i) / 6.0) * Math.cos(y / 9.0));
+                    clean.setf(x, y, v);
+                    noisy.setf(x, y, v + (float) (15 * random.nextGaussian()));
+                }
+            }
+            String name = "pair_" + i + ".tif";
+            assertTrue(IJ.saveAsTiff(new ImagePlus(name, noisy), new File(source, name).getPath()));
+            assertTrue(IJ.saveAsTiff(new ImagePlus(name, clean), new File(target, name).getPath()));
+        }
+        return "run('ZeroCostDL4Mic Train...', 'network=care-2d data=folders model_name=" + model
+                + " source_folder=[" + source + "] target_folder=[" + target + "]"
+                + " epochs=2 steps_per_epoch=2 batch_size=4 patch_size=32 unet_depth=2 unet_base_filters=8');\n";
+    }
+
+    /**
+     * Checks that {@code fromFiji}, the restored image the plugin gave for {@code input} with the model called
+     * {@code modelName}, has exactly the planes and 32-bit pixels of {@code dl4mic predict} on the same file (written
+     * into {@code cliFolder}).
+     */
+    public void assertRestoredLikeConsoleClient(String modelName, File input, File fromFiji, File cliFolder) throws IOException {
+        String log = consolePredict(modelName, input, cliFolder);
+        String cliName = OutputNames.resultTitle(input.getName(), OutputKind.OUTPUT_KIND_RESTORED) + ".tif";
+        ImagePlus cli = IJ.openImage(new File(cliFolder, cliName).getPath());
+        ImagePlus fiji = IJ.openImage(fromFiji.getPath());
+        assertTrue(log, cli != null && fiji != null);
+        assertEquals(log, cli.getWidth(), fiji.getWidth());
+        assertEquals(log, cli.getHeight(), fiji.getHeight());
+        assertEquals(log, cli.getStackSize(), fiji.getStackSize());
+        for (int plane = 1; plane <= cli.getStackSize(); plane++)
+            assertArrayEquals(log + " plane " + plane, (float[]) cli.getStack().getPixels(plane), (float[]) fiji.getStack().getPixels(plane), 0f);
     }
 
     private static byte[] readAll(InputStream in) throws IOException {
