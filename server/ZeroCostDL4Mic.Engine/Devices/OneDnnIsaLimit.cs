@@ -4,12 +4,13 @@ using System.Runtime.InteropServices;
 namespace ZeroCostDL4Mic.Engine.Devices;
 
 /// <summary>
-/// LibTorch 2.10 runs CPU convolutions through oneDNN 3.7.1, whose AVX-512 kernels turn a U-Net's training loss into
-/// NaN within a few steps on AMD Zen 5 (measured on an EPYC of family 26: every network, forward and backward on
-/// <c>jit:avx512_core</c>). Capped at AVX2 losses still turned NaN on an EPYC of family 26 model 2 (4 to 5 of the
-/// 18 trainer and network tests, in every run); capped at AVX all were finite. oneDNN reads
-/// <c>DNNL_MAX_CPU_ISA</c> once, at its first primitive, so the cap is set when the engine assembly loads, before any
-/// tensor exists. A value the user already set wins (<c>DNNL_MAX_CPU_ISA=ALL</c> restores the widest kernels).
+/// LibTorch 2.10 runs CPU convolutions through oneDNN 3.7.1. On this project's AMD EPYC (Zen 5, family 26) its jit
+/// backward kernels for channel-blocked layouts (AVX-512 and AVX2 alike) now and then return NaN for a whole channel
+/// (seen first after a 2-output-channel convolution, whose block is padded to 8 or 16), so a training's loss turns NaN
+/// after a random step: in most runs of the trainer and network tests. Capped at AVX, the backward passes run as
+/// gemm on plain layouts and were finite in every run. oneDNN reads <c>DNNL_MAX_CPU_ISA</c> once, at its first
+/// primitive, so the cap is set when the engine assembly loads, before any tensor exists. A value the user already
+/// set wins (<c>DNNL_MAX_CPU_ISA=ALL</c> restores the widest kernels where they are sound).
 /// </summary>
 public static class OneDnnIsaLimit
 {
