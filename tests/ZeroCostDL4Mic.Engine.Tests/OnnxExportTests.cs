@@ -95,19 +95,57 @@ public class OnnxExportTests
         using var module = new WithUnmappedLayer();
         var network = ExportTestKit.Registry.Definition("care-2d");
         var error = Assert.Throws<UnmappedLayerException>(() => OnnxExporter.Export(network, module, 4));
-        Assert.Equal("Tanh", error.LayerType);
+        Assert.Equal("GELU", error.LayerType);
         Assert.Equal("WithUnmappedLayer/activation", error.LayerPath);
-        Assert.Contains("'Tanh'", error.Message);
+        Assert.Contains("'GELU'", error.Message);
 
-        using var opaque = nn.Sequential(nn.Conv2d(1, 1, 3, padding: 1));
-        var top = Assert.Throws<UnmappedLayerException>(() => OnnxExporter.Export(network, opaque, 4));
-        Assert.Equal("Sequential", top.LayerType);
+        using var sequential = nn.Sequential(("conv", nn.Conv2d(1, 1, 3, padding: 1)), ("smooth", nn.AvgPool2d(2)));
+        var inSequence = Assert.Throws<UnmappedLayerException>(() => OnnxExporter.Export(network, sequential, 4));
+        Assert.Equal("AvgPool2d", inSequence.LayerType);
+        Assert.EndsWith("/smooth", inSequence.LayerPath);
+    }
+
+    /// <summary>
+    /// A network built only from mapped layers, in a Sequential, exports with no ONNX code of its own: every layer
+    /// type the mapper table covers (transposed convolution, ELU, tanh, nearest up-sampling, softmax included) gives
+    /// TorchSharp's numbers in ONNX Runtime.
+    /// </summary>
+    [Fact]
+    public void A_sequential_of_mapped_layers_exports_without_code_of_its_own()
+    {
+        manual_seed(4);
+        using var module = nn.Sequential(
+            ("conv", nn.Conv2d(1, 8, 3, padding: 1)), ("norm", nn.BatchNorm2d(8)), ("elu", nn.ELU(0.7)),
+            ("pool", nn.MaxPool2d(2)), ("leaky", nn.LeakyReLU(0.1)),
+            ("up", nn.ConvTranspose2d(8, 4, 3, stride: 2, padding: 1, output_padding: 1)), ("tanh", nn.Tanh()),
+            ("down", nn.Conv2d(4, 4, 3, stride: 2, padding: 1)), ("relu", nn.ReLU()), ("upsample", nn.Upsample(scale_factor: new[] { 2.0, 2.0 })),
+            ("drop", nn.Dropout(0.3)), ("logits", nn.Conv2d(4, 3, 1)), ("softmax", nn.Softmax(1)), ("sigmoid", nn.Sigmoid()));
+        // Non-trivial running statistics, so that the exported BatchNormalization is really checked.
+        using (no_grad())
+        {
+            module.train();
+            for (int i = 0; i < 3; i++) module.forward(randn(2, 1, 16, 16) * 3 + 1);
+        }
+        module.eval();
+        var network = ExportTestKit.Registry.Definition("n2v-2d");
+        var onnx = OnnxExporter.Export(network, module, 4);
+
+        var crop = ExportTestKit.EmCrop(24, 40);
+        var input = crop.Pixels.Select(v => v / 255f).ToArray();
+        float[] expected;
+        using (no_grad())
+        using (var x = tensor(input, new long[] { 1, 1, 24, 40 }))
+        using (var y = network.InferenceHead(module.forward(x)).contiguous())
+            expected = y.data<float>().ToArray();
+        var (actual, shape) = ExportTestKit.Ort(onnx, input, new[] { 1, 1, 24, 40 });
+        Assert.Equal(new[] { 1, 1, 24, 40 }, shape);
+        Assert.True(ExportTestKit.MaxRelativeError(actual, expected) < 1e-5, $"max relative error {ExportTestKit.MaxRelativeError(actual, expected):E2}");
     }
 
     sealed class WithUnmappedLayer : nn.Module<Tensor, Tensor>, IOnnxExportable
     {
         readonly ConvBlock block = new("block", 1, 2, 3, false, true);
-        readonly TorchSharp.Modules.Tanh activation = nn.Tanh();
+        readonly TorchSharp.Modules.GELU activation = nn.GELU();
 
         public WithUnmappedLayer() : base(nameof(WithUnmappedLayer)) => RegisterComponents();
 

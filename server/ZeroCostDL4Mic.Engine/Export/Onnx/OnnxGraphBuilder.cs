@@ -40,12 +40,15 @@ public sealed class OnnxGraphBuilder
     internal string Module(nn.Module module, string input)
     {
         if (module is IOnnxExportable composite) return composite.ExportOnnx(this, input);
+        // A Sequential is its children in order, each named by its key as in the checkpoint.
+        if (module is TorchSharp.Modules.Sequential sequential)
+            return sequential.named_children().Aggregate(input, (x, child) => Layer(child.module, child.name, x));
         if (OnnxLayerMappers.TryGet(module.GetType(), out var mapper)) return mapper(this, module, input);
         throw new UnmappedLayerException(module.GetType().Name, path.Count == 0 ? module.GetName() : CurrentPath);
     }
 
     // ---- operators (opset 17 versions: Conv-11, BatchNormalization-15, Relu-14, MaxPool-12, Resize-13, Concat-13,
-    //      Add-14, Softplus-1, Sigmoid-13, Slice-13, LeakyRelu-16) ----
+    //      Add-14, Softplus-1, Sigmoid-13, Slice-13, LeakyRelu-16, ConvTranspose-11, Elu-6, Tanh-13, Softmax-13) ----
 
     /// <param name="pads">[top, left, bottom, right]: asymmetric pads express Keras' 'same' for even kernels.</param>
     public string Conv(string x, Tensor weight, Tensor? bias, long[] pads, long[] strides, long[] dilations, long group)
@@ -57,6 +60,16 @@ public sealed class OnnxGraphBuilder
             Ints("kernel_shape", shape[2], shape[3]), Ints("pads", pads), Ints("strides", strides), Ints("dilations", dilations), Int("group", group));
     }
 
+    /// <param name="pads">[top, left, bottom, right], as torch's padding (removed from the full transposed output).</param>
+    public string ConvTranspose(string x, Tensor weight, Tensor? bias, long[] pads, long[] strides, long[] outputPadding, long[] dilations, long group)
+    {
+        var inputs = new List<string> { x, Initializer("weight", weight) };
+        if (bias is not null) inputs.Add(Initializer("bias", bias));
+        var shape = weight.shape;
+        return Node("ConvTranspose", inputs, Ints("kernel_shape", shape[2], shape[3]), Ints("pads", pads), Ints("strides", strides),
+            Ints("output_padding", outputPadding), Ints("dilations", dilations), Int("group", group));
+    }
+
     public string BatchNormalization(string x, Tensor scale, Tensor bias, Tensor mean, Tensor variance, double epsilon) =>
         Node("BatchNormalization", new[] { x, Initializer("scale", scale), Initializer("bias", bias), Initializer("running_mean", mean), Initializer("running_var", variance) },
             Float("epsilon", epsilon));
@@ -66,6 +79,13 @@ public sealed class OnnxGraphBuilder
     public string LeakyRelu(string x, double alpha) => Node("LeakyRelu", new[] { x }, Float("alpha", alpha));
 
     public string Sigmoid(string x) => Node("Sigmoid", new[] { x });
+
+    public string Elu(string x, double alpha) => Node("Elu", new[] { x }, Float("alpha", alpha));
+
+    public string Tanh(string x) => Node("Tanh", new[] { x });
+
+    /// <summary>Softmax-13 normalises along one axis, as torch's (not the flattened trailing axes of opset 11).</summary>
+    public string Softmax(string x, long axis) => Node("Softmax", new[] { x }, Int("axis", axis));
 
     /// <summary>ln(1 + e^x), as torch's softplus (beta 1).</summary>
     public string Softplus(string x) => Node("Softplus", new[] { x });

@@ -125,8 +125,11 @@ public sealed class StarDistNetwork : NetworkDefinition
         "elsewhere: take every grid-th pixel (the grid is in the parameters below), keep those whose probability exceeds " +
         $"{Threshold(state, ProbThresholdKey, 0.5).ToString("0.###", CultureInfo.InvariantCulture)}, build each one's polygon with " +
         "vertex k at (y + d_k sin(2 pi k / n_rays), x + d_k cos(2 pi k / n_rays)), then suppress polygons overlapping a more " +
-        $"probable one with IoU above {Threshold(state, NmsThresholdKey, 0.4).ToString("0.###", CultureInfo.InvariantCulture)} " +
-        "(stardist's non_maximum_suppression with grid 1 on this output gives the same objects).",
+        "probable one by more than " +
+        $"{Threshold(state, NmsThresholdKey, 0.4).ToString("0.###", CultureInfo.InvariantCulture)} of the smaller polygon's area " +
+        "(intersection over the smaller area, as stardist's NMS, not IoU). stardist's non_maximum_suppression with grid 1 on " +
+        "this output finds nearly the same objects, not exactly: the up-sampled cells repeat each candidate, and the server " +
+        "leaves out candidates within two grid cells of the image border.",
         new[] { "stardist", "instance-segmentation", "nuclei" });
 
     public override IReadOnlyList<OutputPlane> Finish(float[] blended, NormalizedPlane input, IReadOnlyDictionary<string, string> state, double threshold) =>
