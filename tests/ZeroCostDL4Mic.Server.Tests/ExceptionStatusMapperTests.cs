@@ -18,6 +18,9 @@ public class ExceptionStatusMapperTests
         Assert.Equal((StatusCode.PermissionDenied, "dataset 'ds_1' (nuclei) belongs to alice; only alice or an admin can delete it (you are bob)"),
             (denied.StatusCode, denied.Status.Detail));
         Assert.Equal(StatusCode.InvalidArgument, Map(new ArgumentException("bad name")).StatusCode);
+        var unmapped = Map(new ZeroCostDL4Mic.Engine.Export.Onnx.UnmappedLayerException("GELU", "UNet/activation"));
+        Assert.Equal((StatusCode.FailedPrecondition, "cannot export to ONNX: layer type 'GELU' at 'UNet/activation' has no ONNX mapping"),
+            (unmapped.StatusCode, unmapped.Status.Detail));
         var image = Map(new ImageFormatException("cells.tif: file ends inside strip 3"));
         Assert.Equal((StatusCode.InvalidArgument, "cells.tif: file ends inside strip 3"), (image.StatusCode, image.Status.Detail));
     }
