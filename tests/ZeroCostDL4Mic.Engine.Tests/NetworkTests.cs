@@ -35,14 +35,21 @@ public class NetworkTests
         Assert.Equal(new long[] { 2, channels, 32, 48 }, y.shape);
     }
 
-    [Theory]
-    [MemberData(nameof(Tiny))]
-    public void Loss_falls_when_overfitting_one_batch(string key, Dictionary<string, string> given)
+    /// <summary>The network, its tiny parameters and training plan, with torch's generator seeded for the weights.</summary>
+    static (NetworkDefinition Network, ParameterSet Parameters, TrainingPlan Plan) TinyTraining(string key, Dictionary<string, string> given)
     {
         var network = Registry.Definition(key);
         var p = network.ResolveParameters(given);
         var plan = network.PrepareTraining(p, Samples(key), _ => { });
         manual_seed(3);
+        return (network, p, plan);
+    }
+
+    [Theory]
+    [MemberData(nameof(Tiny))]
+    public void Loss_falls_when_overfitting_one_batch(string key, Dictionary<string, string> given)
+    {
+        var (network, p, plan) = TinyTraining(key, given);
         using var module = network.Build(p);
         using var optimizer = optim.Adam(module.parameters(), 3e-3);
         var (input, target) = plan.TrainingBatch(4, new Random(5));
@@ -71,10 +78,7 @@ public class NetworkTests
     [MemberData(nameof(Tiny))]
     public void Float32_gradients_agree_with_float64_gradients(string key, Dictionary<string, string> given)
     {
-        var network = Registry.Definition(key);
-        var p = network.ResolveParameters(given);
-        var plan = network.PrepareTraining(p, Samples(key), _ => { });
-        manual_seed(3);
+        var (network, p, plan) = TinyTraining(key, given);
         using var single = network.Build(p);
         using var reference = network.Build(p);
         var random = new Random(5);
