@@ -66,6 +66,7 @@ public sealed class Trainer(Device device)
 
         var history = checkpoint?.History ?? new List<HistoryRow>();
         double bestVal = checkpoint?.BestValLoss ?? double.PositiveInfinity;
+        // From here on the plateau owns the learning rate.
         var plateau = new LearningRatePlateau(lr, factor, patience,
             checkpoint?.PlateauBest ?? double.PositiveInfinity, checkpoint?.PlateauWait ?? 0);
         int firstEpoch = (checkpoint?.Epoch ?? 0) + 1;
@@ -104,7 +105,7 @@ public sealed class Trainer(Device device)
                 {
                     lastReport = clock.Elapsed;
                     var eta = TimeSpan.FromTicks(clock.Elapsed.Ticks / stepsDone * (stepsLeftTotal - stepsDone));
-                    observer.Progress(new JobProgressed(epoch, epochs, step, steps, lossSum / step, lr, eta));
+                    observer.Progress(new JobProgressed(epoch, epochs, step, steps, lossSum / step, plateau.LearningRate, eta));
                 }
             }
 
@@ -112,7 +113,7 @@ public sealed class Trainer(Device device)
             double trainLoss = lossSum / steps;
             bool best = valLoss < bestVal;
             if (best) bestVal = valLoss;
-            history.Add(new HistoryRow(epoch, trainLoss, valLoss, lr));
+            history.Add(new HistoryRow(epoch, trainLoss, valLoss, plateau.LearningRate));
 
             run.Folder.WriteWith(ModelFolder.LastWeights, path => model.save(path));
             run.Folder.WriteWith(ModelFolder.OptimizerState, path => optimizer.save_state_dict(path));
@@ -120,12 +121,11 @@ public sealed class Trainer(Device device)
 
             if (plateau.EpochEnded(valLoss))
             {
-                lr = plateau.LearningRate;
-                SetLearningRate(optimizer, lr);
-                observer.Message($"epoch {epoch}: val_loss did not improve for {patience} epochs, learning rate reduced to {lr:G3}");
+                SetLearningRate(optimizer, plateau.LearningRate);
+                observer.Message($"epoch {epoch}: val_loss did not improve for {patience} epochs, learning rate reduced to {plateau.LearningRate:G3}");
             }
             run.Folder.WriteText(ModelFolder.CheckpointFile,
-                new TrainingCheckpoint(epoch, lr, bestVal, plateau.Best, plateau.Wait, history, new(plan.State)).ToJson());
+                new TrainingCheckpoint(epoch, plateau.LearningRate, bestVal, plateau.Best, plateau.Wait, history, new(plan.State)).ToJson());
             observer.EpochCompleted(new JobEpochCompleted(epoch, trainLoss, valLoss, history[^1].LearningRate, best));
         }
 
